@@ -1,0 +1,276 @@
+package io.loopwire.protocol.http1;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+
+/**
+ * An immutable, ordered list of HTTP fields (header or trailer lines). Names compare case-insensitively;
+ * values keep their bytes: they are ISO-8859-1 strings, one char per octet, exactly as received or as
+ * given, without the surrounding optional whitespace.
+ *
+ * <p>Built with {@link #builder()} or {@link #of(String...)}; both validate names (RFC 9110 token) and
+ * values (no CR, LF or NUL) and throw {@link IllegalArgumentException} naming the offending field.
+ */
+public final class Http1Fields {
+
+  private static final Http1Fields EMPTY = new Http1Fields(new String[0]);
+
+  /** name0, value0, name1, value1, ... */
+  private final String[] nv;
+
+  private Http1Fields(String[] nv) {
+    this.nv = nv;
+  }
+
+  public static Http1Fields empty() {
+    return EMPTY;
+  }
+
+  /** Fields from alternating names and values: {@code of("Host", "example.com", "Accept", "*&#47;*")}. */
+  public static Http1Fields of(String... namesAndValues) {
+    if (namesAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException(
+          "Http1Fields.of needs name/value pairs, got " + namesAndValues.length + " strings");
+    }
+    Builder b = builder();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      b.add(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return b.build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding a copy of these fields. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.nv.addAll(Arrays.asList(nv));
+    return b;
+  }
+
+  public int size() {
+    return nv.length / 2;
+  }
+
+  public boolean isEmpty() {
+    return nv.length == 0;
+  }
+
+  /** The name of field {@code i}, as given (case preserved). */
+  public String name(int i) {
+    return nv[2 * i];
+  }
+
+  /** The value of field {@code i}. */
+  public String value(int i) {
+    return nv[2 * i + 1];
+  }
+
+  /** The first value of field {@code name}, or {@code null}. */
+  public String get(String name) {
+    for (int i = 0; i < nv.length; i += 2) {
+      if (nv[i].equalsIgnoreCase(name)) {
+        return nv[i + 1];
+      }
+    }
+    return null;
+  }
+
+  /** All values of field {@code name}, in order; empty if none. */
+  public List<String> getAll(String name) {
+    List<String> out = null;
+    for (int i = 0; i < nv.length; i += 2) {
+      if (nv[i].equalsIgnoreCase(name)) {
+        if (out == null) {
+          out = new ArrayList<>(2);
+        }
+        out.add(nv[i + 1]);
+      }
+    }
+    return out == null ? List.of() : Collections.unmodifiableList(out);
+  }
+
+  /** How many lines carry field {@code name}. */
+  public int count(String name) {
+    int n = 0;
+    for (int i = 0; i < nv.length; i += 2) {
+      if (nv[i].equalsIgnoreCase(name)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  public boolean contains(String name) {
+    return get(name) != null;
+  }
+
+  /**
+   * Whether any line of {@code name}, split at commas and trimmed, holds {@code token} (case-insensitive),
+   * as for {@code Connection: keep-alive, Upgrade}.
+   */
+  public boolean containsToken(String name, String token) {
+    for (int i = 0; i < nv.length; i += 2) {
+      if (nv[i].equalsIgnoreCase(name)) {
+        for (String part : nv[i + 1].split(",", -1)) {
+          if (part.trim().equalsIgnoreCase(token)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The comma-separated elements of every {@code name} line, trimmed, empty elements dropped. */
+  public List<String> tokens(String name) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < nv.length; i += 2) {
+      if (nv[i].equalsIgnoreCase(name)) {
+        for (String part : nv[i + 1].split(",", -1)) {
+          String t = part.trim();
+          if (!t.isEmpty()) {
+            out.add(t);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  public void forEach(BiConsumer<String, String> action) {
+    for (int i = 0; i < nv.length; i += 2) {
+      action.accept(nv[i], nv[i + 1]);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof Http1Fields other) || other.nv.length != nv.length) {
+      return false;
+    }
+    for (int i = 0; i < nv.length; i += 2) {
+      if (!nv[i].equalsIgnoreCase(other.nv[i]) || !nv[i + 1].equals(other.nv[i + 1])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = 1;
+    for (int i = 0; i < nv.length; i += 2) {
+      h = 31 * h + nv[i].toLowerCase(Locale.ROOT).hashCode();
+      h = 31 * h + nv[i + 1].hashCode();
+    }
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Http1Fields[");
+    for (int i = 0; i < nv.length; i += 2) {
+      if (i > 0) {
+        sb.append(", ");
+      }
+      sb.append(nv[i]).append(": ").append(nv[i + 1]);
+    }
+    return sb.append(']').toString();
+  }
+
+  /** Whether {@code c} is an RFC 9110 tchar. */
+  public static boolean isTokenChar(int c) {
+    if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+      return true;
+    }
+    return c < 128 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+  }
+
+  /** Whether {@code s} is a non-empty RFC 9110 token. */
+  public static boolean isToken(String s) {
+    if (s == null || s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (!isTokenChar(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A mutable builder; not thread-safe. */
+  public static final class Builder {
+    private final List<String> nv = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Appends a field line. */
+    public Builder add(String name, String value) {
+      nv.add(checkName(name));
+      nv.add(checkValue(name, value));
+      return this;
+    }
+
+    /** Replaces every line of {@code name} with one line. */
+    public Builder set(String name, String value) {
+      remove(name);
+      return add(name, value);
+    }
+
+    /** Removes every line of {@code name}. */
+    public Builder remove(String name) {
+      for (int i = nv.size() - 2; i >= 0; i -= 2) {
+        if (nv.get(i).equalsIgnoreCase(name)) {
+          nv.remove(i + 1);
+          nv.remove(i);
+        }
+      }
+      return this;
+    }
+
+    /** Appends every line of {@code fields}. */
+    public Builder addAll(Http1Fields fields) {
+      nv.addAll(Arrays.asList(fields.nv));
+      return this;
+    }
+
+    public int size() {
+      return nv.size() / 2;
+    }
+
+    public Http1Fields build() {
+      return nv.isEmpty() ? EMPTY : new Http1Fields(nv.toArray(new String[0]));
+    }
+
+    private static String checkName(String name) {
+      if (!isToken(name)) {
+        throw new IllegalArgumentException(
+            "invalid HTTP field name '" + name + "': use a non-empty RFC 9110 token (letters, digits, !#$%&'*+-.^_`|~)");
+      }
+      return name;
+    }
+
+    private static String checkValue(String name, String value) {
+      if (value == null) {
+        throw new IllegalArgumentException("HTTP field '" + name + "' has a null value");
+      }
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c == '\r' || c == '\n' || c == 0 || c > 0xFF) {
+          throw new IllegalArgumentException(
+              "invalid character 0x" + Integer.toHexString(c) + " at index " + i + " in value of HTTP field '"
+                  + name + "': CR, LF, NUL and chars above 0xFF are not allowed");
+        }
+      }
+      return value.strip();
+    }
+  }
+}
