@@ -336,18 +336,15 @@ class NioTransportTest {
 
   @Test
   void aPeerResetClosesOnceWithACause() throws Exception {
-    List<Recorder> servers = new CopyOnWriteArrayList<>();
+    CompletableFuture<Recorder> accepted = new CompletableFuture<>();
     Listener listener = listen(loopback("127.0.0.1"), () -> {
       Recorder r = new Recorder();
-      servers.add(r);
+      accepted.complete(r);
       return r;
     });
     try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
       peer.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
-      while (servers.isEmpty()) {
-        Thread.onSpinWait(); // bounded by the test's timeout
-      }
-      Recorder server = servers.get(0);
+      Recorder server = await(accepted);
       await(server.opened);
       peer.setSoLinger(true, 0);
       peer.close(); // RST
