@@ -16,7 +16,8 @@ public interface LoopThread extends Executor {
    *
    * <p>Thread: any. Cross-thread calls are coalesced: many calls between two turns of the loop wake it
    * once. Calls: {@code task} runs exactly once unless this throws. If {@code task} throws, the loop logs
-   * it and carries on. May: the task may do anything a callback may; it must not block.
+   * it and carries on. Ownership: the loop holds {@code task} until it has run. May: the task may do
+   * anything a callback may; it must not block.
    *
    * @throws java.util.concurrent.RejectedExecutionException if the loop has shut down
    */
@@ -31,7 +32,8 @@ public interface LoopThread extends Executor {
    * zero or negative means on the next turn). Timers with the same deadline run in the order scheduled.
    *
    * <p>Thread: any. Calls: {@code task} runs at most once; never if the timer is cancelled first or the
-   * loop shuts down first. If it throws, the loop logs it and carries on. May: as for {@link #execute}.
+   * loop shuts down first. If it throws, the loop logs it and carries on. Ownership: the loop holds
+   * {@code task} until it has run or been cancelled. May: as for {@link #execute}.
    *
    * @return a handle to cancel the timer
    * @throws java.util.concurrent.RejectedExecutionException if the loop has shut down

@@ -31,7 +31,8 @@ public interface TransportHandler {
    * <p>Thread: loop. Calls: zero or more times, between {@code onOpen} and {@code onReadEof} or
    * {@code onClosed}, only while read interest is on. Ownership: {@code data} is BORROWED: it is the
    * loop's read buffer, valid only until this returns; read it (position to limit) or copy it, never keep
-   * it. May: write, flush, change read interest, close.
+   * it (in debug mode, {@code -Dio.loopwire.debug=true}, loops overwrite it after the call, so a kept
+   * reference shows garbage at once). May: write, flush, change read interest, close.
    */
   void onRead(ByteBuffer data);
 
@@ -40,6 +41,7 @@ public interface TransportHandler {
    * handler closes it or shuts its output (after which it closes by itself).
    *
    * <p>Thread: loop. Calls: at most once, after the last {@code onRead}, before {@code onClosed}.
+   * Ownership: nothing is passed. May: write, flush, shut down output, close.
    */
   void onReadEof();
 
@@ -49,14 +51,17 @@ public interface TransportHandler {
    * complete later (a completion loop) may fire it after any flush.
    *
    * <p>Thread: loop. Calls: zero or more times, at most once per flush that left bytes queued, never
-   * after {@code onClosed}.
+   * after {@code onClosed}, nor once the transport is closing. Ownership: nothing is passed. May: write,
+   * flush, change read interest, close.
    */
   void onWriteDrained();
 
   /**
    * The transport is closed and its socket released; queued output that was not written is dropped.
    *
-   * <p>Thread: loop. Calls: exactly once, last, for every transport that got {@code onOpen}.
+   * <p>Thread: loop. Calls: exactly once, last, for every transport that got {@code onOpen}. Ownership:
+   * the transport is no longer lent; calls on it are ignored or return {@code false}. May: release state,
+   * start other work (for example a reconnect); never block.
    *
    * @param cause {@code null} for an orderly close (by {@link Transport#close}, {@link Transport#abort},
    *     {@link Transport#shutdownOutput} after end of input, or {@link Loop#shutdown}); otherwise what
@@ -70,7 +75,8 @@ public interface TransportHandler {
    *
    * <p>Thread: loop (except as noted on {@link Loop#connect} and {@link Loop#adopt} for a loop that has
    * already shut down). Calls: exactly once instead of {@code onOpen}; never for accepted transports,
-   * hence the empty default.
+   * hence the empty default. Ownership: for an adopt, the channel has already been closed. May: start
+   * other work (for example a retry); never block.
    *
    * @param cause what failed; see {@link Loop#connect} for the kinds
    */

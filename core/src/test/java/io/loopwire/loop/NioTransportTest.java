@@ -342,18 +342,21 @@ class NioTransportTest {
       accepted.complete(r);
       return r;
     });
-    try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
+    Socket peer = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort());
+    Recorder server;
+    try {
       peer.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
-      Recorder server = await(accepted);
+      server = await(accepted);
       await(server.opened);
       peer.setSoLinger(true, 0);
-      peer.close(); // RST
-      Throwable cause = await(server.closed);
-      assertThat(cause).isInstanceOf(IOException.class);
-      fence(server.transport.thread());
-      assertThat(server.closes.get()).isEqualTo(1);
-      assertThat(server.eofs.get()).isZero();
+    } finally {
+      peer.close(); // with linger 0: a reset
     }
+    Throwable cause = await(server.closed);
+    assertThat(cause).isInstanceOf(IOException.class);
+    fence(server.transport.thread());
+    assertThat(server.closes.get()).isEqualTo(1);
+    assertThat(server.eofs.get()).isZero();
   }
 
   @Test
@@ -499,5 +502,44 @@ class NioTransportTest {
     assertThat(cause).isInstanceOf(IOException.class); // a reset, not an orderly end of stream
     assertThat(client.eofs.get()).isZero();
     assertThat(await(servers.get(0).closed)).isNull();
+  }
+
+  @Test
+  void inDebugModeABorrowedReadBufferIsPoisonedAfterTheCallback() throws Exception {
+    Loop debugLoop;
+    String old = System.setProperty("io.loopwire.debug", "true");
+    try {
+      debugLoop = LoopTesting.nio("debug", 1);
+    } finally {
+      if (old == null) {
+        System.clearProperty("io.loopwire.debug");
+      } else {
+        System.setProperty("io.loopwire.debug", old);
+      }
+    }
+    try {
+      Listener listener = await(debugLoop.listen(loopback("127.0.0.1"), ListenOptions.defaults(), t -> new Echo()));
+      CompletableFuture<ByteBuffer> kept = new CompletableFuture<>();
+      Recorder client = track(new Recorder() {
+        @Override
+        void whenOpen(Transport t) {
+          t.write(ascii("abc"));
+          t.flush();
+        }
+
+        @Override
+        void whenRead(Transport t, ByteBuffer data) {
+          kept.complete(data); // the bug the poisoning exposes: keeping a borrowed buffer
+          t.close();
+        }
+      });
+      debugLoop.connect(listener.localAddress(), debugLoop.next(), client, CONNECT_TIMEOUT);
+      await(client.closed);
+      ByteBuffer escaped = await(kept);
+      assertThat(new String(client.received(), StandardCharsets.US_ASCII)).isEqualTo("abc");
+      assertThat(escaped.get(0)).isNotEqualTo((byte) 'a');
+    } finally {
+      await(debugLoop.shutdown());
+    }
   }
 }

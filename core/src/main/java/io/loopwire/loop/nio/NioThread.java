@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class NioThread implements LoopThread, Runnable {
 
   static final System.Logger LOG = System.getLogger("io.loopwire.loop.nio");
+  /** Byte written over a lent read buffer after the callback in debug mode. */
+  static final byte POISON = (byte) 0xDB;
 
   private static final int RUNNING = 0;
   private static final int SHUTTING_DOWN = 1;
@@ -41,6 +43,8 @@ final class NioThread implements LoopThread, Runnable {
   final Selector selector;
   final Thread thread;
   final ByteBuffer readBuffer;
+  /** Debug mode ({@code -Dio.loopwire.debug=true}): poison the read buffer after each {@code onRead}. */
+  final boolean poisonReads;
   /** Scratch array for gathering writes. */
   final ByteBuffer[] gather = new ByteBuffer[256];
   final TimerHeap timers = new TimerHeap();
@@ -60,6 +64,7 @@ final class NioThread implements LoopThread, Runnable {
     this.loop = loop;
     this.selector = selector;
     this.readBuffer = ByteBuffer.allocateDirect(readBufferBytes);
+    this.poisonReads = Boolean.getBoolean("io.loopwire.debug");
     this.thread = new Thread(this, name);
   }
 

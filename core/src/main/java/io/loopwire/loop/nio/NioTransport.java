@@ -330,6 +330,12 @@ final class NioTransport implements Transport, Ready {
       } catch (Throwable t) {
         fail(t);
         return;
+      } finally {
+        if (thread.poisonReads) {
+          for (int j = 0; j < n; j++) {
+            buffer.put(j, NioThread.POISON); // a handler that kept the buffer now sees garbage
+          }
+        }
       }
       if (n < buffer.capacity()) {
         return; // the socket is most likely empty; don't pay for a read that says so
