@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""Echo server peer for Loopwire's interop tests (Debian's python3-websockets 10.x).
+
+Usage: /usr/bin/python3 ws_echo_server.py PORT [--deflate] [--max-size BYTES] [--no-stdin]
+
+PORT 0 picks a free port. Prints "LISTENING <port>" on stdout once bound to 127.0.0.1.
+Echoes text as text and binary as binary, accepts any offered subprotocol by choosing the
+first one, and echoes the peer's close code and reason (websockets does that itself).
+Exits on SIGTERM, SIGINT or when stdin closes; --no-stdin turns the last one off for runs
+from a shell with `&`, whose stdin is /dev/null.
+"""
+
+import argparse
+import asyncio
+import os
+import signal
+import threading
+
+import websockets
+import websockets.server
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description="websockets echo server peer")
+    p.add_argument("port", type=int, nargs="?", default=0)
+    p.add_argument("--deflate", action="store_true", help="offer permessage-deflate")
+    p.add_argument("--max-size", type=int, default=64 * 1024 * 1024)
+    p.add_argument("--no-stdin", action="store_true", help="do not exit when stdin closes")
+    args = p.parse_args()
+    if not 0 <= args.port <= 65535:
+        p.error(f"bad port {args.port}")
+    return args
+
+
+async def echo(ws, path=None):
+    try:
+        async for message in ws:  # str for text frames, bytes for binary frames
+            await ws.send(message)
+    except websockets.ConnectionClosed:
+        pass
+
+
+def first_offered(client_subprotocols, server_subprotocols):
+    return client_subprotocols[0] if client_subprotocols else None
+
+
+async def main():
+    args = parse_args()
+    loop = asyncio.get_running_loop()
+    stop = loop.create_future()
+
+    def request_stop():
+        if not stop.done():
+            stop.set_result(None)
+
+    loop.add_signal_handler(signal.SIGTERM, request_stop)
+    loop.add_signal_handler(signal.SIGINT, request_stop)
+    if not args.no_stdin:
+        # A thread, not add_reader: stdin may be a regular file, which epoll refuses. It reads
+        # the raw fd, since a daemon thread blocked in sys.stdin's buffered reader holds its
+        # lock and makes interpreter shutdown abort.
+        def watch_stdin():
+            try:
+                while os.read(0, 65536):
+                    pass
+            except OSError:
+                pass
+            loop.call_soon_threadsafe(request_stop)
+
+        threading.Thread(target=watch_stdin, daemon=True).start()
+
+    async with websockets.server.serve(
+        echo,
+        "127.0.0.1",
+        args.port,
+        # select_subprotocol is only consulted when the server lists some; the list is a
+        # placeholder and first_offered ignores it.
+        subprotocols=["*"],
+        select_subprotocol=first_offered,
+        compression="deflate" if args.deflate else None,
+        max_size=args.max_size,
+        max_queue=64,
+        ping_interval=None,
+    ) as server:
+        port = server.sockets[0].getsockname()[1]
+        print(f"LISTENING {port}", flush=True)
+        await stop
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
