@@ -39,7 +39,7 @@ public final class Http1Serializer {
         throw new IllegalArgumentException("invalid Host '" + h.get("Host") + "': " + p);
       }
     }
-    Writer w = new Writer(request.method().length() + request.target().length() + 12 + fieldsLength(h));
+    Writer w = new Writer(request.method().length() + request.target().length() + 14 + fieldsLength(h));
     w.ascii(request.method()).put(' ').ascii(request.target()).put(' ').ascii(request.version().text()).crlf();
     return w.fields(h).crlf().done();
   }
@@ -54,7 +54,7 @@ public final class Http1Serializer {
       throw new IllegalArgumentException("a " + status + " response has no body, so it must not carry "
           + "Content-Length or Transfer-Encoding: remove them");
     }
-    Writer w = new Writer(response.reason().length() + 15 + fieldsLength(h));
+    Writer w = new Writer(response.reason().length() + 17 + fieldsLength(h));
     w.ascii(response.version().text()).put(' ').ascii(Integer.toString(status)).put(' ').ascii(response.reason());
     return w.crlf().fields(h).crlf().done();
   }

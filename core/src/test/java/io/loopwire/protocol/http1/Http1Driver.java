@@ -118,6 +118,21 @@ final class Http1Driver {
     return t.lines;
   }
 
+  /** The transcript of {@code events} (a model of what a parser should produce). */
+  static List<String> transcribe(List<Http1Event> events) {
+    Transcript t = new Transcript();
+    for (Http1Event e : events) {
+      if (e instanceof Http1Event.Body b) {
+        t.body.writeBytes(bytes(b.data().duplicate()));
+      } else {
+        t.flushBody();
+        t.record(e);
+      }
+    }
+    t.flushBody();
+    return t.lines;
+  }
+
   static List<String> whole(Supplier<Parser> factory, byte[] input, boolean eof) {
     return run(factory, input, new int[0], eof);
   }
@@ -166,22 +181,27 @@ final class Http1Driver {
           ended = true;
           return;
         }
-        if (e instanceof Http1Event.RequestHead h) {
-          Http1Request r = h.request();
-          lines.add("request " + r.method() + " " + escape(latin1(r.target())) + " " + r.version().text());
-          fields("field", r.headers());
-        } else if (e instanceof Http1Event.ResponseHead h) {
-          Http1Response r = h.response();
-          lines.add(join("response " + r.version().text() + " " + r.status(), escape(latin1(r.reason()))));
-          fields("field", r.headers());
-        } else if (e instanceof Http1Event.EndOfMessage m) {
-          lines.add("end");
-          fields("trailer", m.trailers());
-        } else {
-          throw new AssertionError("unexpected event " + e);
-        }
+        record(e);
       }
       throw new AssertionError("no signal after " + MAX_EVENTS_PER_DRAIN + " events: the parser hangs");
+    }
+
+    /** Adds a head or EndOfMessage (a Body piece must go to {@link #body} first). */
+    void record(Http1Event e) {
+      if (e instanceof Http1Event.RequestHead h) {
+        Http1Request r = h.request();
+        lines.add("request " + r.method() + " " + escape(latin1(r.target())) + " " + r.version().text());
+        fields("field", r.headers());
+      } else if (e instanceof Http1Event.ResponseHead h) {
+        Http1Response r = h.response();
+        lines.add(join("response " + r.version().text() + " " + r.status(), escape(latin1(r.reason()))));
+        fields("field", r.headers());
+      } else if (e instanceof Http1Event.EndOfMessage m) {
+        lines.add("end");
+        fields("trailer", m.trailers());
+      } else {
+        throw new AssertionError("unexpected event " + e);
+      }
     }
 
     void fields(String kind, Http1Fields f) {
