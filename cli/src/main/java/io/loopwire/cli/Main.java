@@ -1,0 +1,28 @@
+package io.loopwire.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./loopwire}: the command-line entry point. */
+@Command(name = "loopwire", mixinStandardHelpOptions = true, version = "loopwire 0.1.0-SNAPSHOT",
+    description = "WebSocket and HTTP/1.1 on any event loop.",
+    subcommands = {ServeCommand.class, ClientCommand.class, AutobahnCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns the exit code (for tests). */
+  public static int run(String... args) {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

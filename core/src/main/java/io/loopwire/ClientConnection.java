@@ -1,0 +1,199 @@
+package io.loopwire;
+
+import io.loopwire.engine.ClientCallbacks;
+import io.loopwire.engine.ConnectStep;
+import io.loopwire.engine.WsClientConnector;
+import io.loopwire.engine.WsEndpoint;
+import io.loopwire.loop.ConnectRequest;
+import io.loopwire.loop.LoopThread;
+import io.loopwire.loop.Transport;
+import io.loopwire.protocol.http1.Http1Fields;
+import io.loopwire.protocol.uri.Uri;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One logical client connection: a chain of attempts (more than one only with a reconnect policy), each
+ * ending exactly once in an open session or an {@code onConnectFailed}.
+ */
+final class ClientConnection<S> {
+
+  private final Loopwire context;
+  private final Uri uri;
+  private final ClientOptions options;
+  private final WsHandler<S> handler;
+  private final CompletableFuture<Session<S>> future = new CompletableFuture<>();
+  private final LoopThread thread;
+
+  // loop-thread state
+  private int failedAttempts;
+  private boolean cancelled;
+  private WsClientConnector connector;
+  private ConnectRequest connectRequest;
+
+  ClientConnection(Loopwire context, Uri uri, ClientOptions options, WsHandler<S> handler) {
+    this.context = context;
+    this.uri = uri;
+    this.options = options;
+    this.handler = handler;
+    this.thread = context.loop().next();
+    future.whenComplete((s, e) -> {
+      if (future.isCancelled()) {
+        cancel();
+      }
+    });
+  }
+
+  CompletableFuture<Session<S>> future() {
+    return future;
+  }
+
+  void start() {
+    thread.execute(this::attempt);
+  }
+
+  /** Stops further attempts and fails one in progress with CANCELLED. Any thread. */
+  void cancel() {
+    thread.execute(() -> {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      if (connectRequest != null) {
+        connectRequest.cancel();
+      }
+      if (connector != null) {
+        connector.cancel();
+      }
+    });
+  }
+
+  private void attempt() {
+    if (cancelled || context.isClosing()) {
+      fail(ConnectStep.CANCELLED, 0, "the connection was cancelled or the context closed", null, false);
+      return;
+    }
+    String host = uri.host();
+    long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+    if (isLiteral(host)) {
+      resolved(host, () -> InetAddress.getByName(host), deadline);
+      return;
+    }
+    try {
+      context.resolver().execute(() -> {
+        InetAddress addr;
+        try {
+          addr = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+          thread.execute(() -> fail(ConnectStep.RESOLVE, 0, "cannot resolve host '" + host + "'", e, true));
+          return;
+        }
+        InetAddress a = addr;
+        thread.execute(() -> connect(a, deadline));
+      });
+    } catch (RejectedExecutionException e) {
+      fail(ConnectStep.CANCELLED, 0, "the context is closing", e, false);
+    }
+  }
+
+  private interface Lookup {
+    InetAddress get() throws UnknownHostException;
+  }
+
+  private void resolved(String host, Lookup lookup, long deadline) {
+    try {
+      connect(lookup.get(), deadline);
+    } catch (UnknownHostException e) {
+      fail(ConnectStep.RESOLVE, 0, "cannot parse address '" + host + "'", e, true);
+    }
+  }
+
+  private static boolean isLiteral(String host) {
+    if (host.indexOf(':') >= 0) {
+      return true; // IPv6 literal
+    }
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (!(c == '.' || (c >= '0' && c <= '9'))) {
+        return false;
+      }
+    }
+    return !host.isEmpty();
+  }
+
+  private void connect(InetAddress address, long deadline) {
+    if (cancelled || context.isClosing()) {
+      fail(ConnectStep.CANCELLED, 0, "the connection was cancelled or the context closed", null, false);
+      return;
+    }
+    long left = Math.max(1_000_000L, deadline - System.nanoTime());
+    connector = new WsClientConnector(uri.hostForHeader(), uri.requestTarget(), options.subprotocols(),
+        options.headers(), Settings.of(options.ws()), options.ws().handshakeTimeout().toNanos(), new Callbacks());
+    connectRequest = context.loop().connect(new InetSocketAddress(address, uri.port()), thread, connector,
+        Duration.ofNanos(left));
+  }
+
+  private void fail(ConnectStep step, int status, String message, Throwable cause, boolean retryable) {
+    ConnectException e = new ConnectException(ConnectException.Step.valueOf(step.name()), status, message, cause);
+    connector = null;
+    connectRequest = null;
+    try {
+      handler.onConnectFailed(e);
+    } finally {
+      failedAttempts++;
+      scheduleRetry(e, retryable);
+    }
+  }
+
+  private void scheduleRetry(Throwable cause, boolean retryable) {
+    ReconnectPolicy policy = options.reconnect();
+    Duration delay = (policy == null || !retryable || cancelled || context.isClosing())
+        ? null : policy.delayFor(failedAttempts + 1);
+    if (delay == null) {
+      context.clientDone(this);
+      future.completeExceptionally(cause);
+      return;
+    }
+    handler.onReconnecting(failedAttempts + 1, delay, cause);
+    thread.schedule(delay, this::attempt);
+  }
+
+  private final class Callbacks implements ClientCallbacks {
+
+    @Override
+    public WsEndpoint onUpgraded(Transport transport, String subprotocol, Http1Fields requestHeaders,
+        Http1Fields responseHeaders) {
+      connector = null;
+      connectRequest = null;
+      failedAttempts = 0;
+      Stats.Counters counters = context.counters(subprotocol == null ? "client" : subprotocol);
+      Session<S> session = new Session<>(subprotocol, null, null, transport.remoteAddress(),
+          transport.localAddress(), uri.requestTarget(), requestHeaders, responseHeaders, true, counters);
+      return new SessionBinding<>(context, session, handler, counters, new SessionBinding.Hooks() {
+        @Override
+        public void opened() {
+          future.complete(session);
+        }
+
+        @Override
+        public void ended(int code, Throwable cause) {
+          boolean abnormal = cause != null || code == CloseStatus.ABNORMAL;
+          if (abnormal && options.reconnect() != null && !cancelled && !context.isClosing()) {
+            scheduleRetry(cause != null ? cause : new java.io.IOException("closed with " + code), true);
+          } else {
+            context.clientDone(ClientConnection.this);
+          }
+        }
+      });
+    }
+
+    @Override
+    public void onFailed(ConnectStep step, int status, String message, Throwable cause) {
+      fail(step, status, message, cause, step != ConnectStep.CANCELLED && step != ConnectStep.HANDSHAKE_VALIDATION);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package io.loopwire;
+
+import io.loopwire.engine.WsSessionCore;
+import io.loopwire.protocol.http1.Http1Fields;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One WebSocket session, server or client side: a handle owned by Loopwire from {@code onOpen} to
+ * {@code onClose}.
+ *
+ * <p>Thread: every method may be called from any thread. Sends never block: they queue, and an off-loop
+ * call is handed to the session's loop thread (a burst of calls costs one wakeup). Messages sent from one
+ * thread go out in the order of the calls.
+ *
+ * <p>Back-pressure: above the high watermark {@link #isWritable()} turns false; call
+ * {@link #requestWritable()} and wait for {@code onWritable}. Past the hard cap
+ * ({@link WsConfig#maxSendQueueBytes()}) a send returns {@code false} and the session closes with 1008.
+ *
+ * @param <S> the per-session state type
+ */
+public final class Session<S> {
+
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final long id = IDS.incrementAndGet();
+  private final String protocol;
+  private final String vhost;
+  private final Object vhostState;
+  private final InetSocketAddress remoteAddress;
+  private final InetSocketAddress localAddress;
+  private final String requestTarget;
+  private final Http1Fields requestHeaders;
+  private final Http1Fields responseHeaders;
+  private final boolean client;
+  private final Stats.Counters counters;
+  private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>(4);
+  volatile WsSessionCore core;
+  volatile S state;
+
+  Session(String protocol, String vhost, Object vhostState, InetSocketAddress remoteAddress,
+      InetSocketAddress localAddress, String requestTarget, Http1Fields requestHeaders, Http1Fields responseHeaders,
+      boolean client, Stats.Counters counters) {
+    this.counters = counters;
+    this.protocol = protocol;
+    this.vhost = vhost;
+    this.vhostState = vhostState;
+    this.remoteAddress = remoteAddress;
+    this.localAddress = localAddress;
+    this.requestTarget = requestTarget;
+    this.requestHeaders = requestHeaders;
+    this.responseHeaders = responseHeaders;
+    this.client = client;
+  }
+
+  /**
+   * Queues a whole text message. Returns {@code false} (and sends nothing) if the session is closing or
+   * closed, or if the message would exceed the send-queue cap.
+   */
+  public boolean sendText(String text) {
+    return sendText(text, true);
+  }
+
+  /**
+   * Queues a text fragment: {@code last == false} starts or continues a fragmented message, which must
+   * be finished (with {@code last == true}) before another message starts. A code point must not be
+   * split across fragments (a Java {@code String} holds whole code points unless it ends in a lone
+   * high surrogate, which is rejected).
+   */
+  public boolean sendText(String text, boolean last) {
+    int n = text.length();
+    boolean queued = core.sendText(text, last);
+    if (queued) {
+      counted(n, last);
+    }
+    return queued;
+  }
+
+  /**
+   * Queues a whole binary message. Ownership: {@code data} (position to limit) is transferred to Loopwire
+   * at the call, whether it succeeds or not; do not touch it afterwards.
+   */
+  public boolean sendBinary(ByteBuffer data) {
+    return sendBinary(data, true);
+  }
+
+  /** Queues a binary fragment; {@code data} is transferred. See {@link #sendText(String, boolean)}. */
+  public boolean sendBinary(ByteBuffer data, boolean last) {
+    int n = data.remaining();
+    boolean queued = core.sendBinary(data, last);
+    if (queued) {
+      counted(n, last);
+    }
+    return queued;
+  }
+
+  /** Queues a whole binary message from an array, which is transferred (not copied). */
+  public boolean sendBinary(byte[] data) {
+    return sendBinary(ByteBuffer.wrap(data), true);
+  }
+
+  private void counted(int bytes, boolean last) {
+    counters.bytesOut.add(bytes);
+    if (last) {
+      counters.messagesOut.increment();
+    }
+  }
+
+  /** Queues a ping with a payload of at most 125 bytes (transferred). */
+  public boolean ping(ByteBuffer payload) {
+    return core.sendPing(payload);
+  }
+
+  /** Starts a normal close (1000). Idempotent. {@code onClose} follows exactly once. */
+  public void close() {
+    core.close(CloseStatus.NORMAL, "");
+  }
+
+  /**
+   * Starts the close handshake with {@code code} (1000-1003, 1007-1014, 3000-4999) and a reason of at
+   * most 123 UTF-8 bytes; throws {@link IllegalArgumentException} for anything else. Idempotent: only
+   * the first call sends a close frame. If the peer does not answer within the close timeout, the
+   * connection is dropped.
+   */
+  public void close(int code, String reason) {
+    core.close(code, reason);
+  }
+
+  /**
+   * Asks for one {@code onWritable} once queued output is at or below the low watermark (right away,
+   * on the loop thread, if it already is). Calls made before that {@code onWritable} coalesce.
+   */
+  public void requestWritable() {
+    core.requestWritable();
+  }
+
+  /** Whether queued output is at or below the high watermark and the session is open. */
+  public boolean isWritable() {
+    return core.isWritable();
+  }
+
+  /** Whether the session still accepts sends (no close started). */
+  public boolean isOpen() {
+    return core.isOpen();
+  }
+
+  /** Bytes queued and not yet written (approximate off the loop thread). */
+  public long queuedBytes() {
+    return core.queuedBytes();
+  }
+
+  /** The per-session state returned by {@link WsHandler#onOpen}, or null. */
+  public S state() {
+    return state;
+  }
+
+  /** The per-vhost state of this session's protocol (see {@link WsProtocol#vhostState()}), or null. */
+  @SuppressWarnings("unchecked")
+  public <V> V vhostState() {
+    return (V) vhostState;
+  }
+
+  /** The negotiated subprotocol, or null if none was agreed. */
+  public String subprotocol() {
+    return client ? responseHeaders.get("Sec-WebSocket-Protocol") : protocol;
+  }
+
+  /** The name of the protocol serving this session (server side), or the negotiated one (client side). */
+  public String protocol() {
+    return protocol;
+  }
+
+  /** The vhost's name (server side), or null (client side). */
+  public String vhost() {
+    return vhost;
+  }
+
+  public InetSocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  public InetSocketAddress localAddress() {
+    return localAddress;
+  }
+
+  /** The upgrade request's target ({@code path?query}). */
+  public String requestTarget() {
+    return requestTarget;
+  }
+
+  /** The upgrade request's headers (as received on a server, as sent on a client). */
+  public Http1Fields requestHeaders() {
+    return requestHeaders;
+  }
+
+  /** The 101 response's headers (as sent on a server, as received on a client). */
+  public Http1Fields responseHeaders() {
+    return responseHeaders;
+  }
+
+  public boolean isClient() {
+    return client;
+  }
+
+  /** A process-unique id, for logs. */
+  public long id() {
+    return id;
+  }
+
+  /** An app attribute (thread-safe map), or null. */
+  @SuppressWarnings("unchecked")
+  public <T> T attribute(String name) {
+    return (T) attributes.get(name);
+  }
+
+  /** Sets (or with null removes) an app attribute. */
+  public void attribute(String name, Object value) {
+    if (value == null) {
+      attributes.remove(name);
+    } else {
+      attributes.put(name, value);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Session[" + id + " " + (client ? "client" : "server") + " " + protocol + " " + remoteAddress + "]";
+  }
+}
