@@ -52,6 +52,7 @@ public final class WsClientConnector implements TransportHandler {
   private Timer timer;
   private TransportHandler delegate;
   private boolean done;
+  private Http1Fields switchingHeaders;
 
   public WsClientConnector(String hostHeader, String target, List<String> subprotocols, Http1Fields extraHeaders,
       WsSessionSettings settings, long handshakeTimeoutNanos, ClientCallbacks callbacks) {
@@ -143,8 +144,9 @@ public final class WsClientConnector implements TransportHandler {
       }
       if (ev instanceof Http1Event.ResponseHead h) {
         if (h.response().status() == 101) {
-          upgraded(h.response().headers());
-          return;
+          // the parser ends the HTTP stream after a 101; the rest of the bytes belong to the session
+          switchingHeaders = h.response().headers();
+          continue;
         }
         if (h.response().isInformational()) {
           continue;
@@ -153,6 +155,10 @@ public final class WsClientConnector implements TransportHandler {
         fail(ConnectStep.HANDSHAKE_STATUS, status, "server answered " + status + " " + h.response().reason()
             + " instead of 101 Switching Protocols", null);
         transport.abort();
+        return;
+      }
+      if (ev == Http1Event.Signal.PAUSED && switchingHeaders != null) {
+        upgraded(switchingHeaders);
         return;
       }
       if (ev == Http1Event.Signal.NEED_DATA) {
