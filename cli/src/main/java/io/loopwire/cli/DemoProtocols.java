@@ -190,25 +190,33 @@ final class DemoProtocols {
     }
   }
 
-  /** The four protocols; {@code status} needs the context once it has started. */
+  /**
+   * The four protocols, plus libwebsockets' names for two of them ({@code dumb-increment-protocol},
+   * {@code lws-mirror-protocol}) so that its test client works against us. {@code status} needs the
+   * context once it has started.
+   */
   static WsProtocol<?>[] all(Status status) {
     DumbIncrement inc = new DumbIncrement();
+    Mirror mirror = new Mirror();
+    Set<Session<?>> mirrors = ConcurrentHashMap.newKeySet();
     return new WsProtocol<?>[] {
         WsProtocol.of("echo", new Echo()),
-        WsProtocol.of("dumb-increment", inc).withPath("/dumb-increment")
-            .withVhostState(() -> {
-              Ticker[] holder = new Ticker[1];
-              holder[0] = new Ticker("increment", 50, () -> DumbIncrement.tick(holder[0]));
-              return holder[0];
-            }),
-        WsProtocol.of("mirror", new Mirror()).withPath("/mirror")
-            .withVhostState(() -> ConcurrentHashMap.<Session<?>>newKeySet()),
+        WsProtocol.of("dumb-increment", inc).withPath("/dumb-increment").withVhostState(() -> ticker(inc)),
+        WsProtocol.of("mirror", mirror).withPath("/mirror").withVhostState(() -> mirrors),
         WsProtocol.of("status", status).withPath("/status")
             .withVhostState(() -> {
               Ticker[] holder = new Ticker[1];
               holder[0] = new Ticker("status", 1000, () -> status.tick(holder[0]));
               return holder[0];
             }),
+        WsProtocol.of("dumb-increment-protocol", inc).withVhostState(() -> ticker(inc)),
+        WsProtocol.of("lws-mirror-protocol", mirror).withVhostState(() -> mirrors),
     };
+  }
+
+  private static Ticker ticker(DumbIncrement inc) {
+    Ticker[] holder = new Ticker[1];
+    holder[0] = new Ticker("increment", 50, () -> DumbIncrement.tick(holder[0]));
+    return holder[0];
   }
 }
