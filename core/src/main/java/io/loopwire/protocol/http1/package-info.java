@@ -1,6 +1,7 @@
 /**
  * Sans-I/O HTTP/1.1 (RFC 9112): {@link io.loopwire.protocol.http1.Http1RequestParser} and
- * {@link io.loopwire.protocol.http1.Http1ResponseParser} turn bytes into {@link io.loopwire.protocol.http1.Http1Event}s,
+ * {@link io.loopwire.protocol.http1.Http1ResponseParser} turn bytes into
+ * {@link io.loopwire.protocol.http1.Http1Event}s,
  * {@link io.loopwire.protocol.http1.Http1Serializer} turns heads and chunks into bytes, and
  * {@link io.loopwire.protocol.http1.Http1Limits} bounds what a peer can make a parser hold.
  *

@@ -96,7 +96,8 @@ class Http1RoundTripTest {
       if (s.status == 204) {
         body = new NoBody(false);
       }
-      Http1Response resp = new Http1Response(s.status, Http1Response.defaultReason(s.status), v, frame(h, body).build());
+      String reason = Http1Response.defaultReason(s.status);
+      Http1Response resp = new Http1Response(s.status, reason, v, frame(h, body).build());
       write(wire, Http1Serializer.responseHead(resp));
       expected.add(new Http1Event.ResponseHead(resp));
       if (bodiless) {
