@@ -258,7 +258,8 @@ final class Http1Decoder {
           return body(n);
         }
         case CHUNK_SIZE: {
-          int lf = findLineEnd(MAX_CHUNK_SIZE_DIGITS + limits.maxChunkExtBytes(), Line.CHUNK);
+          long maxLine = (long) MAX_CHUNK_SIZE_DIGITS + limits.maxChunkExtBytes();
+          int lf = findLineEnd((int) Math.min(Integer.MAX_VALUE, maxLine), Line.CHUNK);
           if (lf < 0) {
             return needMore("chunk-size line");
           }

@@ -58,12 +58,12 @@ public record Http1Request(String method, String target, Http1Version version, H
   }
 
   /**
-   * Whether this asks to switch protocols: HTTP/1.1 with an {@code Upgrade} field and {@code upgrade} in
+   * Whether this asks to switch protocols: HTTP/1.1 with a non-empty {@code Upgrade} field and {@code upgrade} in
    * {@code Connection} (RFC 9110 section 7.8; an Upgrade in HTTP/1.0 is ignored). The request parser pauses
    * after such a request so the caller can accept ({@code takeLeftover}) or decline ({@code resume}).
    */
   public boolean isUpgrade() {
-    return version == Http1Version.HTTP_1_1 && headers.contains("Upgrade")
+    return version == Http1Version.HTTP_1_1 && !headers.tokens("Upgrade").isEmpty()
         && headers.containsToken("Connection", "upgrade");
   }
 

@@ -81,7 +81,7 @@ public final class Http1RequestParser {
     decoder.receive(data);
   }
 
-  /** The peer closed its side; no more bytes will come. Idempotent. Throws {@link IllegalStateException} once FAILED. */
+  /** The peer closed its side; no more bytes will come. Idempotent; {@link IllegalStateException} once FAILED. */
   public void receiveEof() {
     decoder.receiveEof();
   }

@@ -77,7 +77,7 @@ public final class Http1ResponseParser {
     decoder.receive(data);
   }
 
-  /** The server closed its side; no more bytes will come. Idempotent. Throws {@link IllegalStateException} once FAILED. */
+  /** The server closed its side; no more bytes will come. Idempotent; {@link IllegalStateException} once FAILED. */
   public void receiveEof() {
     decoder.receiveEof();
   }

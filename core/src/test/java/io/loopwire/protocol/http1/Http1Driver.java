@@ -122,7 +122,10 @@ final class Http1Driver {
   static List<String> transcribe(List<Http1Event> events) {
     Transcript t = new Transcript();
     for (Http1Event e : events) {
-      if (e instanceof Http1Event.Body b) {
+      if (e == Http1Event.Signal.END_OF_INPUT) {
+        t.flushBody();
+        t.lines.add("end-of-input");
+      } else if (e instanceof Http1Event.Body b) {
         t.body.writeBytes(bytes(b.data().duplicate()));
       } else {
         t.flushBody();

@@ -56,6 +56,7 @@ class Http1MessageTest {
         .isTrue();
     assertThat(request(Http1Version.HTTP_1_1, "Upgrade", "websocket").isUpgrade()).isFalse();
     assertThat(request(Http1Version.HTTP_1_1, "Connection", "upgrade").isUpgrade()).isFalse();
+    assertThat(request(Http1Version.HTTP_1_1, "Connection", "upgrade", "Upgrade", " ").isUpgrade()).isFalse();
     assertThat(request(Http1Version.HTTP_1_0, "Connection", "upgrade", "Upgrade", "websocket").isUpgrade()).isFalse();
   }
 
