@@ -75,6 +75,11 @@ final class PortRouter implements ServerRouter {
         break;
       }
     }
+    if (protocol == null && !offered.isEmpty()) {
+      // RFC 6455 4.1: a client that offered subprotocols fails a 101 without one, so say why instead
+      return reject(400, "none of the offered subprotocols " + offered + " is served here; offer one of "
+          + vhost.protocolNames());
+    }
     if (protocol == null) {
       protocol = vhost.protocolForPath(path);
     }

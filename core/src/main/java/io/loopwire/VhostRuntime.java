@@ -28,6 +28,10 @@ final class VhostRuntime {
     return byName.get(name);
   }
 
+  java.util.Set<String> protocolNames() {
+    return byName.keySet();
+  }
+
   WsProtocol<?> protocolForPath(String path) {
     for (WsProtocol<?> p : config.protocols()) {
       if (path.equals(p.path())) {

@@ -8,8 +8,9 @@ import java.util.function.Supplier;
  * for per-vhost state.
  *
  * <p>Selection on an upgrade request: the first subprotocol the client offered (in the client's order)
- * that the vhost has; else the protocol bound to the request path; else the vhost's default protocol
- * (the first one marked default, else none, and the request gets 404).
+ * that the vhost has; if the client offered subprotocols and none is served, 400 (a client that offered
+ * some fails a 101 without one); if it offered none, the protocol bound to the request path, else the
+ * vhost's default protocol, else 404.
  *
  * @param name the subprotocol name, an RFC 9110 token
  * @param handler the app's handler; borrowed, never closed by Loopwire
