@@ -346,8 +346,8 @@ public final class WsConnection {
         throw badRsv(rsv & ~allowedRsv, "a data frame");
       }
     }
-    int headerLength = (len7 < 126 ? 2 : len7 == 126 ? 4 : 10) + (masked ? 4 : 0);
-    if (avail < headerLength) {
+    int lengthEnd = len7 < 126 ? 2 : len7 == 126 ? 4 : 10;
+    if (avail < lengthEnd) {
       return needData();
     }
     long length = len7 < 126 ? len7 : len7 == 126 ? u16(a, p + 2) : i64(a, p + 2);
@@ -363,6 +363,10 @@ public final class WsConnection {
     if (total > limits.maxMessageBytes()) {
       throw LimitExceededException.ws(WsCloseCodes.MESSAGE_TOO_BIG, "maxMessageBytes",
           limits.maxMessageBytes(), total);
+    }
+    int headerLength = lengthEnd + (masked ? 4 : 0);
+    if (avail < headerLength) {
+      return needData(); // checked so far: fails on the length before the mask key arrives
     }
     if (opcode != OP_CONTINUATION) {
       msgOpcode = opcode;
@@ -484,31 +488,34 @@ public final class WsConnection {
       decoded = new byte[DECODED_PIECE_BYTES];
       decodedView = ByteBuffer.wrap(decoded).asReadOnlyBuffer();
     }
+    // fill the piece as far as the transform can, so that the end of the message rides on the last data
     ByteBuffer dst = ByteBuffer.wrap(decoded);
-    int n = transform.decodeOutput(dst);
-    if (n > 0) {
-      if (n != dst.position()) {
-        throw new IllegalStateException("WsPayloadTransform.decodeOutput returned " + n + " but wrote "
-            + dst.position() + " bytes");
-      }
-      decodedBytes += n;
-      if (decodedBytes > limits.maxMessageBytes()) {
-        throw LimitExceededException.ws(WsCloseCodes.MESSAGE_TOO_BIG, "maxMessageBytes",
-            limits.maxMessageBytes(), decodedBytes);
-      }
-      return deliver(decoded, 0, n, false, false);
+    int r;
+    long reported = 0;
+    do {
+      r = transform.decodeOutput(dst);
+      reported += Math.max(r, 0);
+    } while (r > 0 && dst.hasRemaining());
+    int n = dst.position();
+    if (reported != n) {
+      throw new IllegalStateException("WsPayloadTransform.decodeOutput reported " + reported + " bytes but wrote "
+          + n);
     }
-    pulling = false;
-    if (n < 0) {
-      if (!transformInputEnded) {
+    if (r <= 0) {
+      pulling = false;
+      if (r < 0 && !transformInputEnded) {
         throw new IllegalStateException("WsPayloadTransform.decodeOutput ended a message before its input");
       }
-      return deliver(decoded, 0, 0, true, false);
+      if (r == 0 && transformInputEnded) {
+        throw new IllegalStateException("WsPayloadTransform.decodeOutput wants input after the message ended");
+      }
     }
-    if (transformInputEnded) {
-      throw new IllegalStateException("WsPayloadTransform.decodeOutput wants input after the message ended");
+    decodedBytes += n;
+    if (decodedBytes > limits.maxMessageBytes()) {
+      throw LimitExceededException.ws(WsCloseCodes.MESSAGE_TOO_BIG, "maxMessageBytes",
+          limits.maxMessageBytes(), decodedBytes);
     }
-    return null;
+    return deliver(decoded, 0, n, r < 0, false);
   }
 
   /** Turns message bytes into a Text or Binary piece; null when there is nothing to report yet. */
