@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.function.IntSupplier;
 
 /**
@@ -32,7 +33,7 @@ import java.util.function.IntSupplier;
  *
  * <p>Receiving: data arrives as {@link WsEvent.Text}/{@link WsEvent.Binary} pieces as soon as their bytes
  * do, so memory stays bounded by what was fed, never by frame or message size. Text is validated as UTF-8
- * byte by byte and failures are reported at the first invalid byte. A ping queues a pong with the same
+ * as it arrives and fails at the first invalid byte, even in the middle of a frame. A ping queues a pong with the same
  * payload (if several pings arrive between two drains only the latest is answered). A close frame in
  * {@link WsState#OPEN} queues the reply (the same code, or an empty payload if the peer sent none) and
  * completes the handshake: {@link WsState#CLOSED}. After our own close frame, incoming data frames are
@@ -83,7 +84,7 @@ public final class WsConnection {
 
   private static final byte[] NO_BYTES = new byte[0];
   private static final ByteBuffer EMPTY_VIEW = ByteBuffer.wrap(NO_BYTES).asReadOnlyBuffer();
-  private static final SecureRandom MASK_ENTROPY = new SecureRandom();
+  private static final SecureRandom MASK_SEEDS = new SecureRandom();
 
   private final WsRole role;
   private final WsLimits limits;
@@ -141,7 +142,7 @@ public final class WsConnection {
   /** High surrogate at the end of the previous text fragment, waiting for its low half; or 0. */
   private char pendingHighSurrogate;
 
-  /** A connection without extensions; a client gets mask keys from a {@link SecureRandom}. */
+  /** A connection without extensions; a client masks with keys from a {@link SecureRandom}-seeded generator. */
   public WsConnection(WsRole role, WsLimits limits) {
     this(role, limits, null, null);
   }
@@ -158,7 +159,10 @@ public final class WsConnection {
    * A connection.
    *
    * @param maskKeys source of a client's masking keys, one call per frame; {@code null} for the default:
-   *     keys drawn from a shared {@link SecureRandom} 256 at a time, so each costs a few nanoseconds
+   *     a per-connection {@link SplittableRandom} seeded from a shared {@link SecureRandom}, a few
+   *     nanoseconds per frame. RFC 6455 10.3 wants keys the payload's author cannot predict, so that it
+   *     cannot choose the bytes on the wire; the seed is unpredictable and keys are never exposed. Pass
+   *     {@code new SecureRandom()::nextInt} for keys from a cryptographic generator, at a higher cost
    * @param transform the negotiated per-message extension, or {@code null} for none; ownership: borrowed for
    *     the life of the connection, which calls it only from its own caller's thread
    */
@@ -166,7 +170,7 @@ public final class WsConnection {
     this.role = Objects.requireNonNull(role, "role");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.server = role == WsRole.SERVER;
-    this.maskKeys = maskKeys != null ? maskKeys : server ? () -> 0 : new SecureMaskKeys();
+    this.maskKeys = maskKeys != null ? maskKeys : server ? () -> 0 : defaultMaskKeys();
     this.transform = transform;
     this.allowedRsv = transform == null ? 0 : transform.rsvBits();
     if ((allowedRsv & ~0x70) != 0) {
@@ -650,13 +654,13 @@ public final class WsConnection {
     if (carried != 0) {
       if (to > 0) {
         if (!Character.isLowSurrogate(text.charAt(0))) {
-          throw new IllegalArgumentException("unpaired surrogate U+" + Integer.toHexString(carried).toUpperCase()
-              + " at the end of the previous text fragment");
+          throw new IllegalArgumentException(String.format(
+              "unpaired surrogate U+%04X at the end of the previous text fragment", (int) carried));
         }
         from = 1;
       } else if (fin) {
-        throw new IllegalArgumentException("text message ends with an unpaired surrogate U+"
-            + Integer.toHexString(carried).toUpperCase());
+        throw new IllegalArgumentException(String.format(
+            "text message ends with an unpaired surrogate U+%04X", (int) carried));
       } else {
         nextCarry = carried;
       }
@@ -762,7 +766,8 @@ public final class WsConnection {
    * Hands every pending output byte to {@code sink}, in order: the automatic pong first if one is due, then
    * frames in the order they were queued (including close replies).
    *
-   * <p>Ownership: each buffer is transferred to the sink.
+   * <p>Ownership: each buffer is transferred to the sink. Small frames are gathered in shared arrays: a
+   * buffer handed out is a view of exactly its bytes, which the connection never writes again.
    */
   public void drainTo(ByteSink sink) {
     Objects.requireNonNull(sink, "sink");
@@ -940,20 +945,8 @@ public final class WsConnection {
     return p;
   }
 
-  /** Mask keys from a shared {@link SecureRandom}, fetched 256 at a time to keep the per-frame cost low. */
-  private static final class SecureMaskKeys implements IntSupplier {
-    private final byte[] batch = new byte[1024];
-    private int next = batch.length;
-
-    @Override
-    public int getAsInt() {
-      if (next == batch.length) {
-        MASK_ENTROPY.nextBytes(batch);
-        next = 0;
-      }
-      int key = i32(batch, next);
-      next += 4;
-      return key;
-    }
+  /** The default of the constructor's {@code maskKeys}. */
+  private static IntSupplier defaultMaskKeys() {
+    return new SplittableRandom(MASK_SEEDS.nextLong())::nextInt;
   }
 }

@@ -66,8 +66,19 @@ class Utf8ValidatorTest {
     return false;
   }
 
-  /** Our verdict, checked against the oracle. */
+  /**
+   * Our verdict on {@code b}, and on {@code b} between ASCII (so that the whole-code-point path, which
+   * needs 4 bytes ahead, sees every sequence), checked against the oracle.
+   */
   static void assertAgrees(byte[] b) {
+    assertAgreesExactly(b);
+    byte[] padded = new byte[b.length + 10];
+    Arrays.fill(padded, (byte) 'A');
+    System.arraycopy(b, 0, padded, 1, b.length);
+    assertAgreesExactly(padded);
+  }
+
+  static void assertAgreesExactly(byte[] b) {
     Utf8Validator v = new Utf8Validator();
     int bad = v.validate(b, 0, b.length);
     if (bad < 0) {

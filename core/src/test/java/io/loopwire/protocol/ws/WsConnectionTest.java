@@ -172,7 +172,7 @@ class WsConnectionTest {
   void failedConnectionQueuesOneCloseAndRefusesEverythingElse() {
     WsConnection c = server();
     receive(c, frame(0x83, new byte[0], KEY));
-    RemoteProtocolException e = catchThrowableOfType(c::nextEvent, RemoteProtocolException.class);
+    RemoteProtocolException e = catchThrowableOfType(RemoteProtocolException.class, c::nextEvent);
     assertThat(e.closeCode()).isEqualTo(1002);
     assertThat(e.getMessage()).contains("reserved opcode 0x3");
     assertThat(c.state()).isEqualTo(WsState.FAILED);
@@ -463,7 +463,7 @@ class WsConnectionTest {
     byte[] head = unhex("817f0000000000100000");
     receive(c, head, "abcd\u00e9".getBytes(UTF_8), unhex("ff"), "xyz".getBytes(UTF_8));
     assertThat(c.nextEvent()).isEqualTo(new WsEvent.Text("abcd\u00e9", false));
-    RemoteProtocolException e = catchThrowableOfType(c::nextEvent, RemoteProtocolException.class);
+    RemoteProtocolException e = catchThrowableOfType(RemoteProtocolException.class, c::nextEvent);
     assertThat(e.closeCode()).isEqualTo(1007);
     assertThat(e.getMessage()).contains("byte 6");
     assertThat(c.state()).isEqualTo(WsState.FAILED);
@@ -486,7 +486,7 @@ class WsConnectionTest {
   void limitErrorsNameTheLimit() {
     WsConnection c = new WsConnection(WsRole.SERVER, WsLimits.defaults().withMaxFrameBytes(1000));
     receive(c, unhex("82fe03e9"));
-    LimitExceededException e = catchThrowableOfType(c::nextEvent, LimitExceededException.class);
+    LimitExceededException e = catchThrowableOfType(LimitExceededException.class, c::nextEvent);
     assertThat(e.closeCode()).isEqualTo(1009);
     assertThat(e.limitName()).isEqualTo("maxFrameBytes");
     assertThat(e.limit()).isEqualTo(1000);
@@ -544,7 +544,7 @@ class WsConnectionTest {
         frame(0xA1, new byte[0], KEY))) {
       WsConnection c = transformed(WsRole.SERVER, WsLimits.defaults());
       c.receive(ByteBuffer.wrap(wire));
-      RemoteProtocolException e = catchThrowableOfType(() -> events(c), RemoteProtocolException.class);
+      RemoteProtocolException e = catchThrowableOfType(RemoteProtocolException.class, () -> events(c));
       assertThat(e.closeCode()).as(hex(wire)).isEqualTo(1002);
       assertThat(e.getMessage()).contains("RSV");
     }
@@ -555,12 +555,12 @@ class WsConnectionTest {
     WsConnection c = transformed(WsRole.SERVER, WsLimits.defaults());
     receive(c, frame(0xC1, unhex("6161ffff"), KEY));
     assertThat(c.nextEvent()).isEqualTo(new WsEvent.Text("a", false));
-    assertThat(catchThrowableOfType(c::nextEvent, RemoteProtocolException.class).closeCode()).isEqualTo(1007);
+    assertThat(catchThrowableOfType(RemoteProtocolException.class, c::nextEvent).closeCode()).isEqualTo(1007);
 
     byte[] doubled = new byte[2 * 30_000]; // 60000 bytes on the wire: over the message limit before decoding
     WsConnection wireLimited = transformed(WsRole.SERVER, new WsLimits(1 << 20, 50_000));
     wireLimited.receive(ByteBuffer.wrap(frame(0xC2, doubled, KEY)));
-    assertThat(catchThrowableOfType(wireLimited::nextEvent, LimitExceededException.class).limitName())
+    assertThat(catchThrowableOfType(LimitExceededException.class, wireLimited::nextEvent).limitName())
         .isEqualTo("maxMessageBytes");
     // decoded pieces are bounded; the decoded total counts against maxMessageBytes
     WsConnection pieces = transformed(WsRole.SERVER, new WsLimits(1 << 20, 1 << 20));
