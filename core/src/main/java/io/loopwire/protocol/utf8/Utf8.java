@@ -29,8 +29,8 @@ public final class Utf8 {
         n += 2; // two chars, four bytes
         i++;
       } else {
-        throw new IllegalArgumentException("unpaired surrogate U+" + Integer.toHexString(c).toUpperCase()
-            + " at index " + i + ": text must be well-formed UTF-16 to be encoded as UTF-8");
+        throw new IllegalArgumentException(String.format(
+            "unpaired surrogate U+%04X at index %d: text must be well-formed UTF-16 to be encoded as UTF-8", (int) c, i));
       }
     }
     return n;

@@ -11,9 +11,11 @@ import java.util.Objects;
  * byte that cannot belong to well-formed UTF-8, as soon as that byte is seen (not when the sequence or the
  * stream ends). Code points split across pieces are carried over in the state.
  *
- * <p>Implementation: a table-driven automaton over 12 byte classes and 9 states, built from Unicode table
- * 3-7 (well-formed byte sequences), with an ASCII fast path that checks 8 bytes per step
- * ({@code word & 0x8080808080808080L}) whenever the automaton is between code points.
+ * <p>Implementation: between code points, ASCII is skipped 8 bytes per step
+ * ({@code word & 0x8080808080808080L}) and other code points are checked whole against Unicode table 3-7
+ * (well-formed byte sequences). The last bytes of a piece, a code point cut between pieces and the exact
+ * position of an error go through a table-driven automaton over 12 byte classes and 9 states built from the
+ * same table.
  *
  * <p>Not thread-safe; one instance per stream. A validator that has rejected a byte stays rejected until
  * {@link #reset()}.
@@ -59,29 +61,71 @@ public final class Utf8Validator {
     }
     int i = off;
     int end = off + len;
-    while (i < end) {
-      if (s == ACCEPT) {
-        // Between code points: skip ASCII 8 bytes at a time, then byte by byte.
-        int last8 = end - 8;
-        while (i <= last8 && ((long) LONGS.get(src, i) & HIGH_BITS) == 0) {
-          i += 8;
-        }
-        while (i < end && src[i] >= 0) {
-          i++;
-        }
-        if (i == end) {
-          break;
-        }
-      }
+    // finish a code point begun in the previous piece
+    for (; s != ACCEPT && i < end; i++) {
       s = NEXT[s + CLASS[src[i] & 0xFF]];
       if (s == REJECT) {
         state = REJECT;
         return i;
       }
-      i++;
+    }
+    // between code points: ASCII 8 bytes at a time, other code points whole
+    int last8 = end - 8;
+    int last4 = end - 4;
+    while (i < end) {
+      while (i <= last8 && ((long) LONGS.get(src, i) & HIGH_BITS) == 0) {
+        i += 8;
+      }
+      if (i >= end) {
+        break;
+      }
+      int b0 = src[i];
+      if (b0 >= 0) {
+        i++;
+        continue;
+      }
+      if (i > last4) {
+        break; // a sequence may be cut by the end of the piece: the automaton carries it over
+      }
+      int n = sequenceLength(src, i, b0 & 0xFF);
+      if (n == 0) {
+        break; // invalid: the automaton finds the exact byte
+      }
+      i += n;
+    }
+    // the last few bytes, or an invalid sequence: byte by byte
+    for (; i < end; i++) {
+      s = NEXT[s + CLASS[src[i] & 0xFF]];
+      if (s == REJECT) {
+        state = REJECT;
+        return i;
+      }
     }
     state = s;
     return -1;
+  }
+
+  /**
+   * The length of the well-formed sequence with lead byte {@code b0} at {@code i} (at least 4 bytes
+   * available), or 0 if it is not well-formed. Continuation bytes 80..BF are the signed values below -64.
+   */
+  private static int sequenceLength(byte[] src, int i, int b0) {
+    if (b0 < 0xE0) {
+      return b0 >= 0xC2 && src[i + 1] < -64 ? 2 : 0;
+    }
+    int b1 = src[i + 1];
+    if (b0 < 0xF0) {
+      if (b1 >= -64 || src[i + 2] >= -64
+          || (b0 == 0xE0 ? b1 < (byte) 0xA0 : b0 == 0xED && b1 >= (byte) 0xA0)) {
+        return 0; // E0: no overlong form; ED: no surrogates
+      }
+      return 3;
+    }
+    if (b0 > 0xF4 || b1 >= -64 || src[i + 2] >= -64 || src[i + 3] >= -64
+        || (b0 == 0xF0 ? b1 < (byte) 0x90 : b0 == 0xF4 && b1 >= (byte) 0x90)) {
+      return 0; // F0: no overlong form; F4: nothing above U+10FFFF
+    }
+    return 4;
   }
 
   /**

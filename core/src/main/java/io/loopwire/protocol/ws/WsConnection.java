@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.function.IntSupplier;
 
 /**
@@ -32,7 +33,7 @@ import java.util.function.IntSupplier;
  *
  * <p>Receiving: data arrives as {@link WsEvent.Text}/{@link WsEvent.Binary} pieces as soon as their bytes
  * do, so memory stays bounded by what was fed, never by frame or message size. Text is validated as UTF-8
- * byte by byte and failures are reported at the first invalid byte. A ping queues a pong with the same
+ * as it arrives and fails at the first invalid byte, even in the middle of a frame. A ping queues a pong with the same
  * payload (if several pings arrive between two drains only the latest is answered). A close frame in
  * {@link WsState#OPEN} queues the reply (the same code, or an empty payload if the peer sent none) and
  * completes the handshake: {@link WsState#CLOSED}. After our own close frame, incoming data frames are
@@ -83,7 +84,7 @@ public final class WsConnection {
 
   private static final byte[] NO_BYTES = new byte[0];
   private static final ByteBuffer EMPTY_VIEW = ByteBuffer.wrap(NO_BYTES).asReadOnlyBuffer();
-  private static final SecureRandom MASK_ENTROPY = new SecureRandom();
+  private static final SecureRandom MASK_SEEDS = new SecureRandom();
 
   private final WsRole role;
   private final WsLimits limits;
@@ -141,7 +142,7 @@ public final class WsConnection {
   /** High surrogate at the end of the previous text fragment, waiting for its low half; or 0. */
   private char pendingHighSurrogate;
 
-  /** A connection without extensions; a client gets mask keys from a {@link SecureRandom}. */
+  /** A connection without extensions; a client masks with keys from a {@link SecureRandom}-seeded generator. */
   public WsConnection(WsRole role, WsLimits limits) {
     this(role, limits, null, null);
   }
@@ -158,7 +159,10 @@ public final class WsConnection {
    * A connection.
    *
    * @param maskKeys source of a client's masking keys, one call per frame; {@code null} for the default:
-   *     keys drawn from a shared {@link SecureRandom} 256 at a time, so each costs a few nanoseconds
+   *     a per-connection {@link SplittableRandom} seeded from a shared {@link SecureRandom}, a few
+   *     nanoseconds per frame. RFC 6455 10.3 wants keys the payload's author cannot predict, so that it
+   *     cannot choose the bytes on the wire; the seed is unpredictable and keys are never exposed. Pass
+   *     {@code new SecureRandom()::nextInt} for keys from a cryptographic generator, at a higher cost
    * @param transform the negotiated per-message extension, or {@code null} for none; ownership: borrowed for
    *     the life of the connection, which calls it only from its own caller's thread
    */
@@ -166,7 +170,7 @@ public final class WsConnection {
     this.role = Objects.requireNonNull(role, "role");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.server = role == WsRole.SERVER;
-    this.maskKeys = maskKeys != null ? maskKeys : server ? () -> 0 : new SecureMaskKeys();
+    this.maskKeys = maskKeys != null ? maskKeys : server ? () -> 0 : defaultMaskKeys();
     this.transform = transform;
     this.allowedRsv = transform == null ? 0 : transform.rsvBits();
     if ((allowedRsv & ~0x70) != 0) {
@@ -346,8 +350,8 @@ public final class WsConnection {
         throw badRsv(rsv & ~allowedRsv, "a data frame");
       }
     }
-    int headerLength = (len7 < 126 ? 2 : len7 == 126 ? 4 : 10) + (masked ? 4 : 0);
-    if (avail < headerLength) {
+    int lengthEnd = len7 < 126 ? 2 : len7 == 126 ? 4 : 10;
+    if (avail < lengthEnd) {
       return needData();
     }
     long length = len7 < 126 ? len7 : len7 == 126 ? u16(a, p + 2) : i64(a, p + 2);
@@ -363,6 +367,10 @@ public final class WsConnection {
     if (total > limits.maxMessageBytes()) {
       throw LimitExceededException.ws(WsCloseCodes.MESSAGE_TOO_BIG, "maxMessageBytes",
           limits.maxMessageBytes(), total);
+    }
+    int headerLength = lengthEnd + (masked ? 4 : 0);
+    if (avail < headerLength) {
+      return needData(); // checked so far: fails on the length before the mask key arrives
     }
     if (opcode != OP_CONTINUATION) {
       msgOpcode = opcode;
@@ -484,31 +492,34 @@ public final class WsConnection {
       decoded = new byte[DECODED_PIECE_BYTES];
       decodedView = ByteBuffer.wrap(decoded).asReadOnlyBuffer();
     }
+    // fill the piece as far as the transform can, so that the end of the message rides on the last data
     ByteBuffer dst = ByteBuffer.wrap(decoded);
-    int n = transform.decodeOutput(dst);
-    if (n > 0) {
-      if (n != dst.position()) {
-        throw new IllegalStateException("WsPayloadTransform.decodeOutput returned " + n + " but wrote "
-            + dst.position() + " bytes");
-      }
-      decodedBytes += n;
-      if (decodedBytes > limits.maxMessageBytes()) {
-        throw LimitExceededException.ws(WsCloseCodes.MESSAGE_TOO_BIG, "maxMessageBytes",
-            limits.maxMessageBytes(), decodedBytes);
-      }
-      return deliver(decoded, 0, n, false, false);
+    int r;
+    long reported = 0;
+    do {
+      r = transform.decodeOutput(dst);
+      reported += Math.max(r, 0);
+    } while (r > 0 && dst.hasRemaining());
+    int n = dst.position();
+    if (reported != n) {
+      throw new IllegalStateException("WsPayloadTransform.decodeOutput reported " + reported + " bytes but wrote "
+          + n);
     }
-    pulling = false;
-    if (n < 0) {
-      if (!transformInputEnded) {
+    if (r <= 0) {
+      pulling = false;
+      if (r < 0 && !transformInputEnded) {
         throw new IllegalStateException("WsPayloadTransform.decodeOutput ended a message before its input");
       }
-      return deliver(decoded, 0, 0, true, false);
+      if (r == 0 && transformInputEnded) {
+        throw new IllegalStateException("WsPayloadTransform.decodeOutput wants input after the message ended");
+      }
     }
-    if (transformInputEnded) {
-      throw new IllegalStateException("WsPayloadTransform.decodeOutput wants input after the message ended");
+    decodedBytes += n;
+    if (decodedBytes > limits.maxMessageBytes()) {
+      throw LimitExceededException.ws(WsCloseCodes.MESSAGE_TOO_BIG, "maxMessageBytes",
+          limits.maxMessageBytes(), decodedBytes);
     }
-    return null;
+    return deliver(decoded, 0, n, r < 0, false);
   }
 
   /** Turns message bytes into a Text or Binary piece; null when there is nothing to report yet. */
@@ -643,13 +654,13 @@ public final class WsConnection {
     if (carried != 0) {
       if (to > 0) {
         if (!Character.isLowSurrogate(text.charAt(0))) {
-          throw new IllegalArgumentException("unpaired surrogate U+" + Integer.toHexString(carried).toUpperCase()
-              + " at the end of the previous text fragment");
+          throw new IllegalArgumentException(String.format(
+              "unpaired surrogate U+%04X at the end of the previous text fragment", (int) carried));
         }
         from = 1;
       } else if (fin) {
-        throw new IllegalArgumentException("text message ends with an unpaired surrogate U+"
-            + Integer.toHexString(carried).toUpperCase());
+        throw new IllegalArgumentException(String.format(
+            "text message ends with an unpaired surrogate U+%04X", (int) carried));
       } else {
         nextCarry = carried;
       }
@@ -755,7 +766,8 @@ public final class WsConnection {
    * Hands every pending output byte to {@code sink}, in order: the automatic pong first if one is due, then
    * frames in the order they were queued (including close replies).
    *
-   * <p>Ownership: each buffer is transferred to the sink.
+   * <p>Ownership: each buffer is transferred to the sink. Small frames are gathered in shared arrays: a
+   * buffer handed out is a view of exactly its bytes, which the connection never writes again.
    */
   public void drainTo(ByteSink sink) {
     Objects.requireNonNull(sink, "sink");
@@ -933,20 +945,8 @@ public final class WsConnection {
     return p;
   }
 
-  /** Mask keys from a shared {@link SecureRandom}, fetched 256 at a time to keep the per-frame cost low. */
-  private static final class SecureMaskKeys implements IntSupplier {
-    private final byte[] batch = new byte[1024];
-    private int next = batch.length;
-
-    @Override
-    public int getAsInt() {
-      if (next == batch.length) {
-        MASK_ENTROPY.nextBytes(batch);
-        next = 0;
-      }
-      int key = i32(batch, next);
-      next += 4;
-      return key;
-    }
+  /** The default of the constructor's {@code maskKeys}. */
+  private static IntSupplier defaultMaskKeys() {
+    return new SplittableRandom(MASK_SEEDS.nextLong())::nextInt;
   }
 }

@@ -187,4 +187,67 @@ final class WsTesting {
     c.drainTo(b -> out.writeBytes(bytes(b)));
     return out.toByteArray();
   }
+
+  /** One frame: first byte {@code b0}, the shortest length form, masked with {@code key} when not null. */
+  static byte[] frame(int b0, byte[] payload, Integer key) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(b0);
+    int m = key != null ? 0x80 : 0;
+    int n = payload.length;
+    if (n <= 125) {
+      out.write(m | n);
+    } else if (n <= 0xFFFF) {
+      out.write(m | 126);
+      out.write(n >>> 8);
+      out.write(n);
+    } else {
+      out.write(m | 127);
+      out.writeBytes(ByteBuffer.allocate(8).putLong(n).array());
+    }
+    byte[] p = payload.clone();
+    if (key != null) {
+      out.writeBytes(ByteBuffer.allocate(4).putInt(key).array());
+      for (int i = 0; i < n; i++) {
+        p[i] ^= (byte) (key >>> (24 - 8 * (i & 3)));
+      }
+    }
+    out.writeBytes(p);
+    return out.toByteArray();
+  }
+
+  static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  /** Every event until NEED_DATA or CLOSED (included); a peer error propagates. */
+  static List<WsEvent> events(WsConnection c) {
+    List<WsEvent> out = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      WsEvent e = c.nextEvent();
+      if (e == WsEvent.Signal.NEED_DATA) {
+        return out;
+      }
+      out.add(copy(e));
+      if (e == WsEvent.Signal.CLOSED) {
+        return out;
+      }
+    }
+    throw new AssertionError("no NEED_DATA");
+  }
+
+  /** The event with its borrowed buffers copied, so that it may be kept. */
+  static WsEvent copy(WsEvent e) {
+    if (e instanceof WsEvent.Binary b) {
+      return new WsEvent.Binary(ByteBuffer.wrap(bytes(b.data())).asReadOnlyBuffer(), b.last());
+    } else if (e instanceof WsEvent.Ping p) {
+      return new WsEvent.Ping(ByteBuffer.wrap(bytes(p.payload())).asReadOnlyBuffer());
+    } else if (e instanceof WsEvent.Pong p) {
+      return new WsEvent.Pong(ByteBuffer.wrap(bytes(p.payload())).asReadOnlyBuffer());
+    }
+    return e;
+  }
 }
