@@ -249,6 +249,10 @@ public final class WsSessionCore implements TransportHandler {
     }
     transport.flush();
     loopQueued = transport.pendingWriteBytes();
+    if (loopQueued > settings.maxSendQueueBytes() && !closeSent && !terminated) {
+      // the peer stopped reading while making us answer (pongs, close replies): bound it like app sends
+      overCap(0);
+    }
     checkWritable();
   }
 

@@ -34,8 +34,9 @@ import java.util.function.IntSupplier;
  * <p>Receiving: data arrives as {@link WsEvent.Text}/{@link WsEvent.Binary} pieces as soon as their bytes
  * do, so memory stays bounded by what was fed, never by frame or message size. Text is validated as UTF-8
  * as it arrives and fails at the first invalid byte, even in the middle of a frame. A ping queues a pong with the same
- * payload (if several pings arrive between two drains only the latest is answered). A close frame in
- * {@link WsState#OPEN} queues the reply (the same code, or an empty payload if the peer sent none) and
+ * payload, ahead of queued frames (every ping is answered, in order; past 16 pings between two drains the
+ * latest replaces the last pong). A close frame in
+ * {@link WsState#OPEN} queues the reply (the same code and reason, or an empty payload if the peer sent none) and
  * completes the handshake: {@link WsState#CLOSED}. After our own close frame, incoming data frames are
  * checked for framing and discarded, control frames are still reported, and nothing is answered.
  *
@@ -134,8 +135,11 @@ public final class WsConnection {
   /** Earlier output, in order, before {@code [outStart, outEnd)}. */
   private final ArrayDeque<ByteBuffer> outQueue = new ArrayDeque<>(4);
   private long queuedBytes;
-  private final byte[] pongPayload = new byte[MAX_CONTROL_PAYLOAD];
-  private int pongLength = -1;
+  /** Automatic pongs due, sent ahead of queued frames; at most {@link #MAX_QUEUED_PONGS} between drains. */
+  private final byte[][] pongPayloads = new byte[MAX_QUEUED_PONGS][];
+  private final int[] pongLengths = new int[MAX_QUEUED_PONGS];
+  private int pongCount;
+  private static final int MAX_QUEUED_PONGS = 16;
   /** Opcode of our unfinished fragmented message, or 0. */
   private int outMessage;
   private boolean outTransformed;
@@ -416,8 +420,15 @@ public final class WsConnection {
     rpos = start + length;
     if (opcode == OP_PING) {
       if (state == WsState.OPEN) {
-        System.arraycopy(in, start, pongPayload, 0, length);
-        pongLength = length;
+        // every ping gets its own pong, in order (RFC 6455 5.5.3; Autobahn 2.10), up to a bound
+        // between two drains; past it the latest ping replaces the last pong, which 5.5.3 allows
+        int slot = Math.min(pongCount, MAX_QUEUED_PONGS - 1);
+        if (pongPayloads[slot] == null) {
+          pongPayloads[slot] = new byte[MAX_CONTROL_PAYLOAD];
+        }
+        System.arraycopy(in, start, pongPayloads[slot], 0, length);
+        pongLengths[slot] = length;
+        pongCount = slot + 1;
       }
       return new WsEvent.Ping(view(start, length));
     }
@@ -449,7 +460,8 @@ public final class WsConnection {
       }
     }
     if (state == WsState.OPEN) {
-      queueClose(code == WsCloseCodes.NO_STATUS ? -1 : code, "");
+      // echo the code and the reason: RFC 6455 5.5.1 asks for the code; peers and people like the reason
+      queueClose(code == WsCloseCodes.NO_STATUS ? -1 : code, reason);
     }
     state = WsState.CLOSED;
     dropInput();
@@ -771,19 +783,19 @@ public final class WsConnection {
    */
   public void drainTo(ByteSink sink) {
     Objects.requireNonNull(sink, "sink");
-    if (pongLength >= 0) {
-      int n = pongLength;
-      pongLength = -1;
+    for (int i = 0; i < pongCount; i++) {
+      int n = pongLengths[i];
       boolean mask = !server;
       byte[] frame = new byte[headerLength(n, mask) + n];
       int key = mask ? maskKeys.getAsInt() : 0;
       int q = writeHeader(frame, 0, FIN | OP_PONG, n, mask, key);
-      System.arraycopy(pongPayload, 0, frame, q, n);
+      System.arraycopy(pongPayloads[i], 0, frame, q, n);
       if (mask) {
         WsMasking.mask(frame, q, n, key, 0);
       }
       sink.accept(ByteBuffer.wrap(frame));
     }
+    pongCount = 0;
     for (ByteBuffer b; (b = outQueue.poll()) != null; ) {
       queuedBytes -= b.remaining();
       sink.accept(b);
@@ -796,14 +808,14 @@ public final class WsConnection {
   }
 
   public boolean hasPendingOutput() {
-    return pongLength >= 0 || outEnd > outStart || !outQueue.isEmpty();
+    return pongCount > 0 || outEnd > outStart || !outQueue.isEmpty();
   }
 
   /** Bytes {@link #drainTo} would hand out now. */
   public long pendingOutputBytes() {
     long n = queuedBytes + (outEnd - outStart);
-    if (pongLength >= 0) {
-      n += headerLength(pongLength, !server) + pongLength;
+    for (int i = 0; i < pongCount; i++) {
+      n += headerLength(pongLengths[i], !server) + pongLengths[i];
     }
     return n;
   }
