@@ -136,6 +136,23 @@ const allOpen = () => {
   return !!d && ['echo', 'dumb-increment', 'mirror', 'status'].every((p) => d.stats[p].state === 'open');
 };
 
+let waitMs = 15000;
+
+// page.waitForFunction, failing with what was awaited and what the page showed instead of a bare
+// "Timeout exceeded": `now(arg)` runs in the page and picks the relevant state.
+async function until(page, what, predicate, arg, now) {
+  try {
+    await page.waitForFunction(predicate, arg);
+  } catch (err) {
+    if (!/Timeout/.test(err.message)) throw err;
+    const seen = await page.evaluate(now, arg).catch((e) => `(unreadable: ${e.message.split('\n')[0]})`);
+    throw new Error(`${what}: not within ${waitMs / 1000} s; the page has ${JSON.stringify(seen)}`);
+  }
+}
+
+const socketStates = () => Object.fromEntries(Object.entries(window.loopwireDemo.stats)
+  .map(([p, s]) => [p, `${s.state}${s.lastClose ? ` (last close ${s.lastClose.code})` : ''}`]));
+
 // Pixels of the mirror canvas close to `colour` (antialiased edges count if near enough).
 function inkOf(page, colour) {
   return page.evaluate((c) => {
@@ -185,7 +202,9 @@ async function drawAcross(from, to, phase) {
   await scribble(from, await from.locator('#mirror-canvas').boundingBox(), phase);
   const sent = (await from.evaluate(() => window.loopwireDemo.stats.mirror.strokesSent)) - sentBefore;
   if (sent === 0) throw new Error('no stroke was sent');
-  await to.waitForFunction((n) => window.loopwireDemo.stats.mirror.strokesDrawn >= n, drawnBefore + sent);
+  await until(to, `the other tab drawing ${sent} mirrored strokes`,
+    (n) => window.loopwireDemo.stats.mirror.strokesDrawn >= n, drawnBefore + sent,
+    () => ({ strokesDrawn: window.loopwireDemo.stats.mirror.strokesDrawn }));
   const ink = (await inkOf(to, colour)) - inkBefore;
   // 90 segments 3.5 px wide across most of the board leave thousands of pixels; 300 rules out a few specks.
   if (ink < 300) throw new Error(`the other tab drew the strokes but shows only ${ink} new pixels of ${colour}`);
@@ -218,7 +237,8 @@ async function main() {
       deviceScaleFactor: opts.scale,
       colorScheme: opts.dark ? 'dark' : 'light',
     });
-    context.setDefaultTimeout(Math.min(15000, timeoutMs));
+    waitMs = Math.min(waitMs, timeoutMs);
+    context.setDefaultTimeout(waitMs);
     const one = context.pages()[0] || await context.newPage();
     const two = await context.newPage();
     const labels = new Map([[one, 'tab1'], [two, 'tab2']]);
@@ -244,8 +264,8 @@ async function main() {
     });
 
     await step('sockets-open', problems, async () => {
-      await one.waitForFunction(allOpen);
-      await two.waitForFunction(allOpen);
+      await until(one, 'all four sockets open in tab1', allOpen, undefined, socketStates);
+      await until(two, 'all four sockets open in tab2', allOpen, undefined, socketStates);
       const protocols = await one.evaluate(() => {
         const s = window.loopwireDemo.sockets;
         return Object.fromEntries(Object.keys(s).map((k) => [k, s[k].protocol]));
@@ -259,10 +279,13 @@ async function main() {
 
     let baseline = null;
     await step('status-first-report', problems, async () => {
-      await one.waitForFunction(() => window.loopwireDemo.stats.status.reports >= 1);
+      await until(one, 'a first status report', () => window.loopwireDemo.stats.status.reports >= 1, undefined,
+        () => ({ reports: window.loopwireDemo.stats.status.reports, ignored: window.loopwireDemo.stats.status.ignored }));
       baseline = await one.evaluate(() => window.loopwireDemo.stats.status.last);
       for (const p of PROTOCOLS) {
-        if (!baseline.protocols || !baseline.protocols[p]) throw new Error(`the report has no entry for ${p}: ${JSON.stringify(baseline)}`);
+        if (!baseline.protocols || !baseline.protocols[p]) {
+          throw new Error(`the report has no entry for ${p}: ${JSON.stringify(baseline)}`);
+        }
       }
       return { uptimeSeconds: baseline.uptimeSeconds, connections: baseline.connections };
     });
@@ -272,7 +295,8 @@ async function main() {
       const text = `interop ✓ ${Date.now()}`;
       await one.fill('#echo-input', text);
       await one.click('#echo-send');
-      await one.waitForFunction((t) => window.loopwireDemo.stats.echo.lastText === t, text);
+      await until(one, `the echo of "${text}"`, (t) => window.loopwireDemo.stats.echo.lastText === t, text,
+        () => ({ lastText: window.loopwireDemo.stats.echo.lastText, received: window.loopwireDemo.stats.echo.received }));
       const lastLine = await one.$eval('#echo-log li:last-child', (el) => el.textContent);
       if (!lastLine.includes(text)) throw new Error(`the log's last line is "${lastLine}"`);
       return { text, lastLine };
@@ -280,27 +304,32 @@ async function main() {
 
     await step('echo-binary', problems, async () => {
       await one.click('#echo-send-binary');
-      await one.waitForFunction(() => {
+      await until(one, 'the echo of the binary sample 4c 57 00 01 7f 80 fe ff', () => {
         const b = window.loopwireDemo.stats.echo.lastBinary;
         return Array.isArray(b) && b.join(',') === '76,87,0,1,127,128,254,255';
-      });
+      }, undefined, () => ({ lastBinary: window.loopwireDemo.stats.echo.lastBinary }));
       const lastLine = await one.$eval('#echo-log li:last-child', (el) => el.textContent);
       return { lastLine };
     });
 
     await step('counter', problems, async () => {
-      await one.waitForFunction(() => window.loopwireDemo.stats['dumb-increment'].value >= 10);
+      const counter = () => ({ value: window.loopwireDemo.stats['dumb-increment'].value,
+        shown: document.getElementById('counter-value').textContent });
+      await until(one, 'the counter reaching 10', () => window.loopwireDemo.stats['dumb-increment'].value >= 10,
+        undefined, counter);
       const shown = await one.textContent('#counter-value');
-      await one.waitForFunction((t) => {
+      await until(one, `the counter moving on from ${shown}`, (t) => {
         const now = document.getElementById('counter-value').textContent;
         return now !== t && Number(now.replace(/\D/g, '')) > Number(t.replace(/\D/g, ''));
-      }, shown);
+      }, shown, counter);
       const before = await one.evaluate(() => window.loopwireDemo.stats['dumb-increment'].value);
       await one.click('#counter-reset');
-      await one.waitForFunction((b) => window.loopwireDemo.stats['dumb-increment'].value < b, before);
+      await until(one, `the counter going back below ${before} after "reset"`,
+        (b) => window.loopwireDemo.stats['dumb-increment'].value < b, before, counter);
       const afterReset = await one.evaluate(() => window.loopwireDemo.stats['dumb-increment'].value);
       // ... and it keeps counting from there.
-      await one.waitForFunction((a) => window.loopwireDemo.stats['dumb-increment'].value >= a + 5, afterReset);
+      await until(one, `the counter going on from ${afterReset} after the reset`,
+        (a) => window.loopwireDemo.stats['dumb-increment'].value >= a + 5, afterReset, counter);
       return { shown, before, afterReset, now: await one.textContent('#counter-value') };
     });
 
@@ -323,13 +352,13 @@ async function main() {
         incrementOut: baseline.protocols['dumb-increment'].messagesOut + 1,
         statusOut: baseline.protocols.status.messagesOut + 1,
       };
-      await one.waitForFunction((w) => {
+      await until(one, `a status report counting this traffic (at least ${JSON.stringify(want)})`, (w) => {
         const s = window.loopwireDemo.stats.status.last;
         const p = s && s.protocols;
         return !!p && s.uptimeSeconds >= w.uptime && s.connections >= 8
           && p.echo.messagesIn >= w.echoIn && p.mirror.messagesIn >= w.mirrorIn
           && p['dumb-increment'].messagesOut >= w.incrementOut && p.status.messagesOut >= w.statusOut;
-      }, want);
+      }, want, () => window.loopwireDemo.stats.status.last);
       // The table shows what the last report said (rendered in the same task as the report).
       const shown = await one.evaluate(() => {
         const s = window.loopwireDemo.stats.status.last;
@@ -348,7 +377,9 @@ async function main() {
         return { mismatches, connections: conns, uptime: document.getElementById('status-uptime').textContent, report: s };
       });
       if (shown.mismatches.length > 0) throw new Error(shown.mismatches.join('; '));
-      return { baseline: { uptimeSeconds: baseline.uptimeSeconds }, connections: shown.connections, uptime: shown.uptime, report: shown.report };
+      return {
+        baselineUptime: baseline.uptimeSeconds, connections: shown.connections, uptime: shown.uptime, report: shown.report,
+      };
     });
 
     if (opts.screenshot) {

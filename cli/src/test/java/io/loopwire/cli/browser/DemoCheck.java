@@ -61,7 +61,8 @@ final class DemoCheck {
   /**
    * The peers this test drives: {@code node}, {@code interop/node_modules/playwright-core} and
    * Chromium ({@code CHROMIUM}, else {@code /usr/bin/chromium}). Missing ones fail the test when
-   * {@code CI=true} (so CI never goes green by skipping) and skip it loudly otherwise.
+   * {@code CI=true} (so CI never goes green by skipping) and skip it loudly otherwise: a line on
+   * stderr and an aborted test, which Maven counts as skipped.
    */
   static void requirePeers() {
     List<String> missing = new ArrayList<>();
@@ -120,7 +121,8 @@ final class DemoCheck {
     try {
       if (!process.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        fail("demo-check.js still running after " + PROCESS_TIMEOUT.toSeconds() + " s:\n" + String.join("\n", lines));
+        fail("demo-check.js still running after " + PROCESS_TIMEOUT.toSeconds() + " s:\n"
+            + String.join("\n", lines));
       }
       return new Result(process.exitValue(), Files.readAllLines(log, StandardCharsets.UTF_8), log, png);
     } finally {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.loopwire.cli.DemoServer;
 import java.nio.file.Files;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 final class DemoPageBrowserTest {
 
-  @BeforeAll
-  static void peers() {
+  @BeforeEach
+  void peers() {
     DemoCheck.requirePeers();
   }
 
@@ -45,8 +45,8 @@ final class DemoPageBrowserTest {
   @Test
   @Disabled("wss needs `loopwire serve --tls` and a test certificate (the TLS issue)")
   void everyCardWorksOverWssWithTheTestCertificateTrusted() {
-    fail("enable with the TLS issue: start DemoServer with TLS, then DemoCheck.run(\"https://127.0.0.1:PORT/\","
-        + " \"demo-wss\", \"--trust-cert\", PEM) and assertPasses");
+    fail("enable with the TLS issue: start DemoServer with TLS, then"
+        + " DemoCheck.run(\"https://127.0.0.1:PORT/\", \"demo-wss\", \"--trust-cert\", PEM) and assertPasses");
   }
 
   static void assertPasses(DemoCheck.Result result) {

@@ -10,7 +10,7 @@ import io.loopwire.cli.DemoServer;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 final class DemoPageCheckFailsTest {
 
-  @BeforeAll
-  static void peers() {
+  @BeforeEach
+  void peers() {
     DemoCheck.requirePeers();
   }
 
@@ -39,7 +39,8 @@ final class DemoPageCheckFailsTest {
 
   @Test
   void aWebSocketClosedWith1011FailsTheCheck() throws Exception {
-    UnaryOperator<WsProtocol<?>> breakEcho = p -> p.name().equals("echo") ? WsProtocol.of("echo", new ClosingEcho()) : p;
+    UnaryOperator<WsProtocol<?>> breakEcho =
+        p -> p.name().equals("echo") ? WsProtocol.of("echo", new ClosingEcho()) : p;
     try (DemoServer server = DemoServer.start(breakEcho, DemoServer.FILES)) {
       DemoCheck.Result result = DemoCheck.run(server.url(), "broken-echo-1011");
       assertThat(result.exitCode()).as(result.transcript()).isEqualTo(1);
@@ -56,7 +57,8 @@ final class DemoPageCheckFailsTest {
     try (DemoServer server = DemoServer.start(UnaryOperator.identity(), files)) {
       DemoCheck.Result result = DemoCheck.run(server.url(), "missing-stylesheet");
       assertThat(result.exitCode()).as(result.transcript()).isEqualTo(1);
-      assertThat(result.lastLine()).as(result.transcript()).startsWith("RESULT FAIL").contains("HTTP 404").contains("style.css");
+      assertThat(result.lastLine()).as(result.transcript())
+          .startsWith("RESULT FAIL").contains("HTTP 404").contains("style.css");
       assertThat(result.screenshot()).exists();
     }
   }
