@@ -169,15 +169,35 @@ async function run(opts, steps) {
         break;
       }
       case 'ping': {
-        const payload = Buffer.from(step.payload ?? '', 'utf8');
-        ws.ping(payload);
-        const ev = await next();
-        if (ev.kind !== 'pong' || !Buffer.from(ev.data).equals(payload)) {
-          report(false, { payload: step.payload, error: `expected pong, got ${describe(ev)}` });
-          throw new Error(`ping: expected matching pong, got ${describe(ev)}`);
+        // count > 1 sends that many pings back to back ("P-0", "P-1", ...) before reading any pong,
+        // and expects one matching pong per ping, in order.
+        const count = step.count ?? 1;
+        const payloads = pingPayloads(step.payload ?? '', count);
+        for (const p of payloads) ws.ping(p);
+        for (let i = 0; i < count; i++) {
+          const ev = await next();
+          if (ev.kind !== 'pong' || !Buffer.from(ev.data).equals(payloads[i])) {
+            const why = `pong ${i + 1} of ${count}: expected pong "${payloads[i]}", got ${describe(ev)}`;
+            report(false, { payload: step.payload, count, error: why });
+            throw new Error(`ping: ${why}`);
+          }
         }
-        report(true, { payload: step.payload });
+        report(true, count === 1 ? { payload: step.payload } : { payload: step.payload, count });
         break;
+      }
+      case 'server-close': {
+        // Ask a command-aware echo server to start the close handshake, expect its code and reason.
+        const code = step.code ?? 1000;
+        const reason = step.reason ?? '';
+        ws.send(`!close ${code} ${reason}`);
+        let ev = await next();
+        while (ev.kind === 'message') ev = await next();
+        if (ev.kind !== 'close' || ev.code !== code || ev.reason !== reason) {
+          report(false, { code, reason, error: `server close was ${describe(ev)}` });
+          throw new Error(`server-close: expected ${code} "${reason}", got ${describe(ev)}`);
+        }
+        report(true, { code: ev.code, reason: ev.reason });
+        return;
       }
       case 'close': {
         const code = step.code ?? 1000;
@@ -201,6 +221,12 @@ async function run(opts, steps) {
     }
   }
   ws.terminate();
+}
+
+function pingPayloads(prefix, count) {
+  const out = [];
+  for (let i = 0; i < count; i++) out.push(Buffer.from(count === 1 ? prefix : `${prefix}-${i}`, 'utf8'));
+  return out;
 }
 
 function describe(ev) {

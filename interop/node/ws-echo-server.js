@@ -2,9 +2,11 @@
 // Echo server peer for Loopwire's interop tests (npm `ws`).
 //
 // Usage: node ws-echo-server.js PORT [--deflate] [--max-payload BYTES] [--no-stdin]
-//   PORT 0 picks a free port. Prints "LISTENING <port>" on stdout once bound to 127.0.0.1.
-//   Echoes text as text and binary as binary, accepts any offered subprotocol by choosing the
-//   first one, echoes the peer's close code and reason. Exits on SIGTERM, SIGINT or when stdin
+//   PORT 0 picks a free port. Prints "LISTENING <port>" on stdout once bound to 127.0.0.1, then
+//   "CLOSED <code> <reason as JSON>" when a connection ends (what the peer's close frame carried).
+//   Echoes text as text and binary as binary, except that the text "!close CODE REASON" makes the
+//   server close with that code and reason; accepts any offered subprotocol by choosing the first
+//   one; echoes the peer's close code and reason. Exits on SIGTERM, SIGINT or when stdin
 //   closes (so a parent test that dies takes this process with it); --no-stdin turns that off
 //   for runs from a shell with `&`, whose stdin is /dev/null.
 'use strict';
@@ -50,11 +52,26 @@ wss.on('listening', () => {
   process.stdout.write(`LISTENING ${wss.address().port}\n`);
 });
 
+const CLOSE_COMMAND = '!close ';
+
 wss.on('connection', (ws) => {
   ws.on('message', (data, isBinary) => {
+    if (!isBinary && data.length >= CLOSE_COMMAND.length
+        && data.toString('utf8', 0, CLOSE_COMMAND.length) === CLOSE_COMMAND) {
+      // "!close CODE REASON": start the close handshake ourselves (see ../README.md).
+      const rest = data.toString('utf8', CLOSE_COMMAND.length);
+      const space = rest.indexOf(' ');
+      const code = Number(space < 0 ? rest : rest.slice(0, space));
+      ws.close(code, space < 0 ? '' : rest.slice(space + 1));
+      return;
+    }
     ws.send(data, { binary: isBinary });
   });
-  // No 'close' handler needed: ws answers a close frame with the same code and reason.
+  // ws answers a close frame with the same code and reason by itself; this reports what the peer's
+  // close frame carried (1005 for none, 1006 for no close frame at all).
+  ws.on('close', (code, reason) => {
+    process.stdout.write(`CLOSED ${code} ${JSON.stringify(reason.toString('utf8'))}\n`);
+  });
   ws.on('error', (err) => {
     process.stderr.write(`ws-echo-server: connection error: ${err.message}\n`);
   });

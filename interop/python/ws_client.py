@@ -16,6 +16,7 @@ import time
 
 import websockets
 import websockets.client
+import websockets.frames
 
 DEFAULT_SIZES = [0, 125, 126, 65535, 65536, 1048576]
 TEXT_UNIT = "loopwire-é-€-😀|".encode("utf-8")  # 21 bytes: 1-, 2-, 3- and 4-byte sequences
@@ -23,6 +24,25 @@ TEXT_UNIT = "loopwire-é-€-😀|".encode("utf-8")  # 21 bytes: 1-, 2-, 3- and 
 
 class StepFailed(Exception):
     pass
+
+
+class PongCountingProtocol(websockets.client.WebSocketClientProtocol):
+    """Records every pong frame's payload in order.
+
+    websockets resolves a ping's waiter when a pong for a *later* ping arrives (a lone pong for the
+    newest ping is legal, RFC 6455 5.5.3), so the waiters alone cannot tell whether the peer answered
+    each ping; this hook on the (private) frame reader can.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pongs = []
+
+    async def read_frame(self, max_size):
+        frame = await super().read_frame(max_size)
+        if frame.opcode == websockets.frames.Opcode.PONG:
+            self.pongs.append(bytes(frame.data))
+        return frame
 
 
 def default_script():
@@ -101,6 +121,7 @@ async def run(args, steps):
             max_queue=64,
             ping_interval=None,
             open_timeout=args.timeout,
+            create_protocol=PongCountingProtocol,
         )
     except Exception as e:  # noqa: BLE001 - every failure is a report line
         emit({"step": "connect", "ok": False, "url": args.url, "error": str(e)})
@@ -112,7 +133,7 @@ async def run(args, steps):
     try:
         for step in steps:
             await run_step(ws, step)
-            if step.get("op") == "close":
+            if step.get("op") in ("close", "server-close"):
                 return
     finally:
         if not ws.closed:
@@ -153,15 +174,37 @@ async def run_step(ws, step):
             raise StepFailed(f"{op} {len(payload)}: echo {why}")
         report(True, size=len(payload))
     elif op == "ping":
+        # count > 1 sends that many pings back to back ("P-0", "P-1", ...) before awaiting any pong,
+        # and expects one matching pong per ping, in order.
         payload = step.get("payload", "")
-        # websockets completes the waiter only for a pong whose payload equals this ping's.
-        waiter = await ws.ping(payload.encode("utf-8"))
+        count = step.get("count", 1)
+        payloads = [(payload if count == 1 else f"{payload}-{i}").encode("utf-8") for i in range(count)]
+        ws.pongs.clear()
+        waiters = [await ws.ping(p) for p in payloads]
         try:
-            await waiter
+            await asyncio.gather(*waiters)
         except websockets.ConnectionClosed as e:
             report(False, payload=payload, error=f"closed {e.code} before pong")
             raise StepFailed(f"ping: connection closed {e.code} before pong")
-        report(True, payload=payload)
+        if ws.pongs != payloads:
+            got = [p.decode("utf-8", "replace") for p in ws.pongs]
+            report(False, payload=payload, count=count, error=f"pongs were {got}")
+            raise StepFailed(f"ping: expected {count} pongs {[p.decode() for p in payloads]}, got {got}")
+        if count == 1:
+            report(True, payload=payload)
+        else:
+            report(True, payload=payload, count=count)
+    elif op == "server-close":
+        # Ask a command-aware echo server to start the close handshake, expect its code and reason.
+        code = step.get("code", 1000)
+        reason = step.get("reason", "")
+        await ws.send(f"!close {code} {reason}")
+        await ws.wait_closed()
+        if ws.close_code != code or ws.close_reason != reason:
+            got = f"close {ws.close_code} {ws.close_reason!r}"
+            report(False, code=code, reason=reason, error=f"server close was {got}")
+            raise StepFailed(f"server-close: expected {code} {reason!r}, got {got}")
+        report(True, code=ws.close_code, reason=ws.close_reason)
     elif op == "close":
         code = step.get("code", 1000)
         reason = step.get("reason", "")

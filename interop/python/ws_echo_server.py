@@ -3,15 +3,18 @@
 
 Usage: /usr/bin/python3 ws_echo_server.py PORT [--deflate] [--max-size BYTES] [--no-stdin]
 
-PORT 0 picks a free port. Prints "LISTENING <port>" on stdout once bound to 127.0.0.1.
-Echoes text as text and binary as binary, accepts any offered subprotocol by choosing the
-first one, and echoes the peer's close code and reason (websockets does that itself).
+PORT 0 picks a free port. Prints "LISTENING <port>" on stdout once bound to 127.0.0.1, then
+"CLOSED <code> <reason as JSON>" when a connection ends (what the peer's close frame carried).
+Echoes text as text and binary as binary, except that the text "!close CODE REASON" makes the
+server close with that code and reason; accepts any offered subprotocol by choosing the first
+one, and echoes the peer's close code and reason (websockets does that itself).
 Exits on SIGTERM, SIGINT or when stdin closes; --no-stdin turns the last one off for runs
 from a shell with `&`, whose stdin is /dev/null.
 """
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import threading
@@ -32,12 +35,23 @@ def parse_args():
     return args
 
 
+CLOSE_COMMAND = "!close "
+
+
 async def echo(ws, path=None):
     try:
         async for message in ws:  # str for text frames, bytes for binary frames
+            if isinstance(message, str) and message.startswith(CLOSE_COMMAND):
+                # "!close CODE REASON": start the close handshake ourselves (see ../README.md).
+                code, _, reason = message[len(CLOSE_COMMAND):].partition(" ")
+                await ws.close(int(code), reason)
+                break
             await ws.send(message)
     except websockets.ConnectionClosed:
         pass
+    # close_code/close_reason are what the peer's close frame carried (1006: no close frame).
+    await ws.wait_closed()
+    print(f"CLOSED {ws.close_code} {json.dumps(ws.close_reason, ensure_ascii=False)}", flush=True)
 
 
 def first_offered(client_subprotocols, server_subprotocols):

@@ -1,0 +1,61 @@
+package io.loopwire.cli;
+
+import io.loopwire.Loopwire;
+import io.loopwire.LoopwireConfig;
+import io.loopwire.VhostConfig;
+import io.loopwire.WsProtocol;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An in-process {@code loopwire serve} for tests outside this package: the demo page, the CLI's own
+ * {@link DemoProtocols} and libwebsockets' protocol names as aliases, on 127.0.0.1 and a free port.
+ */
+public final class TestDemoServer {
+
+  /**
+   * libwebsockets' test apps ask for these names; they map onto the demo protocols of the same
+   * behaviour. An alias that {@code serve} itself already registers is not added twice.
+   */
+  public static final Map<String, String> LWS_ALIASES = Map.of(
+      "dumb-increment-protocol", "dumb-increment",
+      "lws-mirror-protocol", "mirror");
+
+  private TestDemoServer() {}
+
+  /**
+   * Starts the server. {@code extra} protocols come after the demo ones (echo stays the default).
+   * The caller owns the returned context and must close it.
+   */
+  public static Loopwire start(WsProtocol<?>... extra) {
+    DemoProtocols.Status status = new DemoProtocols.Status();
+    VhostConfig vhost = VhostConfig.of("interop", 0)
+        .withHttp(new ClasspathFiles("/io/loopwire/cli/demo/",
+            Set.of("index.html", "app.js", "style.css", "favicon.svg")));
+    Set<String> names = new HashSet<>();
+    List<WsProtocol<?>> demo = List.of(DemoProtocols.all(status));
+    for (WsProtocol<?> p : demo) {
+      vhost = vhost.withProtocol(p);
+      names.add(p.name());
+    }
+    for (Map.Entry<String, String> alias : LWS_ALIASES.entrySet()) {
+      if (names.contains(alias.getKey())) {
+        continue;
+      }
+      for (WsProtocol<?> p : demo) {
+        if (p.name().equals(alias.getValue())) {
+          // Same handler, no path, its own per-vhost state (a separate ticker or mirror group).
+          vhost = vhost.withProtocol(new WsProtocol<>(alias.getKey(), p.handler(), null, p.vhostState()));
+        }
+      }
+    }
+    for (WsProtocol<?> p : extra) {
+      vhost = vhost.withProtocol(p);
+    }
+    Loopwire lw = Loopwire.start(LoopwireConfig.defaults().withVhost(vhost));
+    status.context.set(lw);
+    return lw;
+  }
+}
