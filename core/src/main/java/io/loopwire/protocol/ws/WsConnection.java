@@ -709,8 +709,10 @@ public final class WsConnection {
   /**
    * Queues a binary frame: a whole message ({@code fin}) or the next fragment of one.
    *
-   * <p>Ownership: {@code data} (position to limit) is transferred, whether the call succeeds or fails; a
-   * server may hand a large one to the sink as it is.
+   * <p>Ownership: {@code data} (position to limit) is transferred, whether the call succeeds or fails: its
+   * content must not change afterwards, since a server may hand a large one to the sink without copying.
+   * The connection never moves its position or limit, so one unchanging buffer (read-only, say) may be
+   * sent on several connections.
    *
    * @throws LocalProtocolException if our close frame was sent, or a fragmented text message is unfinished
    */
@@ -723,12 +725,13 @@ public final class WsConnection {
     }
     int opcode = outMessage == 0 ? OP_BINARY : OP_CONTINUATION;
     boolean transformed = startOutbound(opcode, false);
-    writeFrame(firstByte(fin, opcode), transformed ? transform.encode(data, fin) : data);
+    writeFrame(firstByte(fin, opcode), transformed ? transform.encode(data.duplicate(), fin) : data);
     outMessage = fin ? 0 : OP_BINARY;
   }
 
   /**
-   * Queues a ping. Ownership: {@code payload} is transferred.
+   * Queues a ping. Ownership: {@code payload} is transferred; as for {@link #sendBinary}, its position and
+   * limit are not moved.
    *
    * @throws IllegalArgumentException if the payload is over 125 bytes
    * @throws LocalProtocolException if our close frame was sent
@@ -739,7 +742,7 @@ public final class WsConnection {
 
   /**
    * Queues an unsolicited pong (pings are answered automatically). Ownership: {@code payload} is
-   * transferred.
+   * transferred; as for {@link #sendBinary}, its position and limit are not moved.
    *
    * @throws IllegalArgumentException if the payload is over 125 bytes
    * @throws LocalProtocolException if our close frame was sent
@@ -877,14 +880,14 @@ public final class WsConnection {
       int p = reserve(headerLength); // before reading the field 'out', which reserve() may replace
       writeHeader(out, p, b0, n, false, 0);
       flushChunk();
-      outQueue.add(payload);
+      outQueue.add(payload.slice()); // own position and limit: the caller's buffer is never moved
       queuedBytes += n;
       return;
     }
     int p = reserve(headerLength + n);
     int key = mask ? maskKeys.getAsInt() : 0;
     int q = writeHeader(out, p, b0, n, mask, key);
-    payload.get(out, q, n);
+    payload.get(payload.position(), out, q, n);
     if (mask) {
       WsMasking.mask(out, q, n, key, 0);
     }

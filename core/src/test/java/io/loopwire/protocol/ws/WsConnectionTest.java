@@ -416,7 +416,25 @@ class WsConnectionTest {
     c.drainTo(out::add);
     assertThat(out).hasSize(2);
     assertThat(hex(bytes(out.get(0)))).isEqualTo("827e4e20");
-    assertThat(out.get(1)).isSameAs(big);
+    assertThat(out.get(1).isDirect()).as("the caller's memory, not a copy").isTrue();
+    assertThat(out.get(1).remaining()).isEqualTo(20_000);
+  }
+
+  @Test
+  void oneReadOnlyBufferCanBeSentOnSeveralConnections() {
+    for (int size : new int[] {3, 20_000}) {
+      ByteBuffer message = ByteBuffer.wrap(WsTesting.pattern(size)).asReadOnlyBuffer();
+      byte[] expected = frame(0x82, WsTesting.pattern(size), null);
+      for (int i = 0; i < 3; i++) {
+        WsConnection c = server();
+        c.sendBinary(message, true);
+        c.sendPing(message.duplicate().limit(Math.min(size, 125)));
+        assertThat(message.position()).isZero();
+        assertThat(message.remaining()).isEqualTo(size);
+        byte[] out = drain(c);
+        assertThat(Arrays.copyOf(out, expected.length)).as("size %d, connection %d", size, i).isEqualTo(expected);
+      }
+    }
   }
 
   // -------------------------------------------------------------------------------------------- decoder
