@@ -144,6 +144,8 @@ public final class WsSessionCore implements TransportHandler {
         closeOnLoop(code, reason);
         return true;
       }, 0);
+      // the close is queued: later sends must be refused now, not accepted and then dropped by closeOnLoop
+      closing = true;
     }
   }
 
