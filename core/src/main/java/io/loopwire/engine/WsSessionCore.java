@@ -445,6 +445,12 @@ public final class WsSessionCore implements TransportHandler {
   }
 
   private void onCloseReceived(WsEvent.CloseReceived c) {
+    if (c.code() == 1006) {
+      // not from the wire (1006 may not be sent): the codec's report of end of input without a close
+      // handshake, which is an abnormal end and needs a cause, not a clean close
+      terminate(1006, c.reason(), true, new EOFException(c.reason()));
+      return;
+    }
     if (closeSent) {
       // our close was answered: the handshake is complete
       finishClose(sentCode, sentReason, false);
