@@ -504,7 +504,8 @@ public final class WsSessionCore implements TransportHandler {
       flushOut();
       pongTimer = thread.schedule(java.time.Duration.ofNanos(settings.pongTimeoutNanos()), () -> {
         if (awaitingPong && !terminated) {
-          terminate(1006, "no answer to a keepalive ping within " + millis(settings.pongTimeoutNanos()), true,
+          // a timeout is this side's decision: remote is false (CloseStatus.remote)
+          terminate(1006, "no answer to a keepalive ping within " + millis(settings.pongTimeoutNanos()), false,
               new TimeoutException("peer went silent: no pong within " + millis(settings.pongTimeoutNanos())));
           transport.abort();
         }
