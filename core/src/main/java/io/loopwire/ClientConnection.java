@@ -193,7 +193,8 @@ final class ClientConnection<S> {
 
         @Override
         public void ended(int code, Throwable cause) {
-          boolean abnormal = cause != null || code == CloseStatus.ABNORMAL;
+          // an end the app asked for (close(), even if the server then never answers) is never retried
+          boolean abnormal = !session.closeCalled && (cause != null || code == CloseStatus.ABNORMAL);
           if (abnormal && options.reconnect() != null && !cancelled && !context.isClosing()) {
             scheduleRetry(cause != null ? cause : new java.io.IOException("closed with " + code), true);
           } else {
