@@ -162,6 +162,40 @@ public abstract class EchoSuite extends LoopSuite {
   }
 
   @Test
+  void serverPingGetsClientPong() {
+    open();
+    Session<?> peer = server.awaitOpen();
+    assertThat(peer.ping(ByteBuffer.wrap(new byte[] {4, 2}))).isTrue();
+    assertThat(server.await(Kind.PONG).bytes()).containsExactly(4, 2);
+    assertThat(client.await(Kind.PING).bytes()).containsExactly(4, 2);
+    closeAndCheck();
+  }
+
+  @Test
+  void aBadSendFromAnotherThreadDoesNotStallTheSession() {
+    open();
+    // an unpaired surrogate is only found on the loop thread, after the off-loop send returned
+    session.sendText("bad \uD800");
+    assertThat(session.sendText("after")).isTrue();
+    assertThat(client.awaitText("after").text()).isEqualTo("after");
+    assertThat(server.events(Kind.TEXT)).extracting(Event::text).containsExactly("after");
+    closeAndCheck();
+  }
+
+  @Test
+  void aMessageInterleavedIntoAFragmentedOneFromAnotherThreadIsDroppedAlone() {
+    open();
+    session.sendBinary(ByteBuffer.wrap(new byte[] {1, 2}), false);
+    session.sendText("not now"); // an app mistake: a binary message is still open
+    session.sendBinary(ByteBuffer.wrap(new byte[] {3}), true);
+    session.sendText("after");
+    assertThat(client.awaitText("after").seq()).isGreaterThan(client.await(Kind.BINARY).seq());
+    assertThat(client.await(Kind.BINARY).bytes()).containsExactly(1, 2, 3);
+    assertThat(server.events(Kind.TEXT)).extracting(Event::text).containsExactly("after");
+    closeAndCheck();
+  }
+
+  @Test
   void serverSendsFromOnOpen() {
     server = recorder("server").whenOpen(s -> {
       s.sendText("hello from onOpen");

@@ -294,6 +294,76 @@ public abstract class LifecycleSuite extends LoopSuite {
   // ---- shutdown ----
 
   @Test
+  void aSessionIgnoresEveryCallAfterItsContextShutDown() {
+    Recorder client = recorder("client");
+    Loopwire cli = startClient();
+    Session<Object> s = connect(cli, startServer(recorder("server")), client);
+    shutdown(cli);
+    client.awaitClose(s);
+    assertThat(s.isOpen()).isFalse();
+    assertThat(s.isWritable()).isFalse();
+    assertThat(s.sendText("late")).isFalse();
+    assertThat(s.sendBinary(new byte[1])).isFalse();
+    assertThat(s.ping(java.nio.ByteBuffer.allocate(1))).isFalse();
+    s.requestWritable();
+    s.close();
+    s.close(4000, "late");
+    assertThat(client.events(s)).extracting(Event::kind).containsExactly(Kind.OPEN, Kind.CLOSE);
+  }
+
+  @Test
+  void shutdownDuringAHandshakeFailsTheAttemptAsCancelled() {
+    RawServer rs = rawServer((conn, i) -> conn.drainUntilEof()); // never answers the upgrade
+    Recorder client = recorder("client");
+    Loopwire cli = startClient();
+    CompletableFuture<Session<Object>> f = cli.connect(rs.uri("/"), client);
+    awaitTrue("the raw server accepted", () -> rs.accepted() == 1);
+    shutdown(cli);
+    Throwable t = awaitFailure(f);
+    assertThat(t).isInstanceOf(ConnectException.class);
+    assertThat(((ConnectException) t).step()).isEqualTo(ConnectException.Step.CANCELLED);
+    assertThat(client.events()).extracting(Event::kind).containsExactly(Kind.CONNECT_FAILED);
+  }
+
+  @Test
+  void aHandlerThatThrowsGetsItsSessionClosedWith1011() {
+    Recorder server = recorder("server").whenText((s, t) -> {
+      throw new IllegalStateException("app bug on " + t);
+    });
+    Recorder client = recorder("client");
+    Session<Object> s = connect(startClient(), startServer(server), client);
+    s.sendText("boom");
+    assertThat(client.awaitClose(s).code()).isEqualTo(CloseStatus.INTERNAL_ERROR);
+    Session<?> peer = server.sessions().get(0);
+    assertThat(server.awaitClose(peer).code()).isEqualTo(CloseStatus.INTERNAL_ERROR);
+    server.assertOrder(peer, Kind.OPEN, Kind.TEXT, Kind.CLOSE);
+  }
+
+  @Test
+  void aHandlerThatThrowsInOnOpenStillGetsOnCloseOnce() {
+    Recorder server = recorder("server").whenOpen(s -> {
+      throw new IllegalStateException("app bug in onOpen");
+    });
+    Recorder client = recorder("client");
+    Session<Object> s = connect(startClient(), startServer(server), client);
+    assertThat(client.awaitClose(s).code()).isEqualTo(CloseStatus.INTERNAL_ERROR);
+    Session<?> peer = server.awaitOpen();
+    server.awaitClose(peer);
+    server.assertOrder(peer, Kind.OPEN, Kind.CLOSE);
+  }
+
+  @Test
+  void aHandshakeHandlerThatThrowsGets500AndNoSession() {
+    Recorder server = recorder("server").whenHandshake(r -> {
+      throw new IllegalStateException("app bug in onHandshake");
+    });
+    Recorder client = recorder("client");
+    Throwable t = awaitFailure(startClient().connect(uri(startServer(server).port(), "/"), client));
+    assertThat(((ConnectException) t).status()).isEqualTo(500);
+    assertThat(server.events()).extracting(Event::kind).containsExactly(Kind.HANDSHAKE);
+  }
+
+  @Test
   void shutdownClosesEveryLiveSessionWith1001() {
     Recorder server = recorder("server");
     Recorder client = recorder("client");

@@ -1,0 +1,239 @@
+package io.loopwire.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loopwire.CloseStatus;
+import io.loopwire.Loopwire;
+import io.loopwire.Session;
+import io.loopwire.WsConfig;
+import io.loopwire.testkit.Recorder.Kind;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Back-pressure (STYLE 7): {@code send} never blocks; above the high watermark {@code isWritable()} turns
+ * false; {@code onWritable} fires once per {@code requestWritable()} after the queue drains, never
+ * because a control frame went out; past the hard cap the session closes with 1008 instead of growing.
+ * The slow reader is a raw socket with a small receive buffer that stops reading.
+ */
+public abstract class BackpressureSuite extends LoopSuite {
+
+  private static final int CHUNK = 16 * 1024;
+  private static final long LOW = 16 * 1024;
+  private static final long HIGH = 64 * 1024;
+
+  private Recorder server;
+  private Loopwire srv;
+
+  private RawSocket slowReader(WsConfig ws) {
+    server = recorder("server");
+    srv = startServer(server, ws);
+    RawSocket raw = closeLater(RawSocket.connect(srv.port(), 4096));
+    raw.upgradeOk("/");
+    return raw;
+  }
+
+  private static WsConfig watermarks() {
+    return WsConfig.defaults().withSendWatermarks(LOW, HIGH).withCloseTimeout(SHORT);
+  }
+
+  /** Sends {@link #CHUNK}-byte messages from this thread until the session is not writable. */
+  private static long fillUntilUnwritable(Session<?> s) {
+    long sent = 0;
+    for (int i = 0; i < 8192 && s.isWritable(); i++) {
+      assertThat(s.sendBinary(new byte[CHUNK])).as("send %d while writable", i).isTrue();
+      sent += CHUNK;
+    }
+    assertThat(s.isWritable()).as("unwritable after %d bytes to a peer that does not read", sent).isFalse();
+    return sent;
+  }
+
+  /**
+   * Fills the session until its own queue stays above the high watermark: the socket buffers take a lot
+   * before the loop has to keep bytes queued, so a single burst may drain into the kernel at once.
+   */
+  private static void fillUntilStuck(Session<?> s) {
+    for (int round = 0; round < 400; round++) {
+      fillUntilUnwritable(s);
+      pause(Duration.ofMillis(20));
+      if (!s.isWritable()) {
+        return;
+      }
+    }
+    throw new AssertionError("the session never stayed unwritable against a peer that does not read");
+  }
+
+  /** Starts a thread that reads everything the raw peer gets; returns how many bytes, at its end. */
+  private static CompletableFuture<Long> resumeReading(RawSocket raw) {
+    return CompletableFuture.supplyAsync(raw::drainUntilEof);
+  }
+
+  @Test
+  void unwritableAboveHighWatermarkThenOneOnWritableAfterTheReaderResumes() {
+    RawSocket raw = slowReader(watermarks());
+    Session<?> s = server.awaitOpen();
+    fillUntilStuck(s);
+    assertThat(s.queuedBytes()).isGreaterThan(HIGH);
+    s.requestWritable();
+    s.requestWritable(); // coalesces with the first
+    pause(Duration.ofMillis(100)); // nothing drains while the peer does not read
+    assertThat(server.count(Kind.WRITABLE)).isZero();
+    resumeReading(raw);
+    server.await(Kind.WRITABLE);
+    assertThat(s.isWritable()).isTrue();
+    assertThat(s.queuedBytes()).isLessThanOrEqualTo(LOW);
+    pause(Duration.ofMillis(100));
+    assertThat(server.count(Kind.WRITABLE)).isEqualTo(1);
+    // a new request after the drain gets its own, single call
+    s.requestWritable();
+    server.awaitCount(Kind.WRITABLE, 2);
+    pause(Duration.ofMillis(50));
+    assertThat(server.count(Kind.WRITABLE)).isEqualTo(2);
+  }
+
+  @Test
+  void requestWritableOnAnIdleSessionFiresOnce() {
+    server = recorder("server").whenOpen(s -> {
+      s.requestWritable();
+      return null;
+    });
+    srv = startServer(server);
+    Session<Object> c = connect(startClient(), srv, recorder("client"));
+    server.await(Kind.WRITABLE);
+    Session<?> s = server.sessions().get(0);
+    s.requestWritable();
+    server.awaitCount(Kind.WRITABLE, 2);
+    pause(Duration.ofMillis(50));
+    assertThat(server.count(Kind.WRITABLE)).isEqualTo(2);
+    c.close();
+  }
+
+  @Test
+  void aWritablePumpDeliversEverythingWithOneCallPerRequest() {
+    int total = 4 << 20;
+    AtomicLong sent = new AtomicLong();
+    AtomicInteger requests = new AtomicInteger();
+    server = recorder("server");
+    server.whenOpen(s -> {
+      requests.incrementAndGet();
+      s.requestWritable();
+      return null;
+    }).whenWritable(s -> {
+      while (s.isWritable() && sent.get() < total) {
+        s.sendBinary(new byte[CHUNK]);
+        sent.addAndGet(CHUNK);
+      }
+      if (sent.get() < total) {
+        requests.incrementAndGet();
+        s.requestWritable();
+      }
+    });
+    srv = startServer(server, watermarks());
+    RawSocket raw = closeLater(RawSocket.connect(srv.port(), 4096));
+    raw.upgradeOk("/");
+    long got = 0;
+    int frames = 0;
+    while (got < total) {
+      RawSocket.Frame f = raw.readFrame();
+      assertThat(f.opcode()).isEqualTo(RawSocket.BINARY);
+      got += f.payload().length;
+      frames++;
+    }
+    assertThat(got).isEqualTo(total);
+    assertThat(frames).isEqualTo(total / CHUNK);
+    awaitTrue("one onWritable per request", () -> server.count(Kind.WRITABLE) == requests.get());
+    assertThat(requests.get()).as("the pump needed several rounds").isGreaterThan(1);
+  }
+
+  @Test
+  void sendQueueCapClosesWith1008FromAnotherThread() {
+    long cap = 256 * 1024;
+    RawSocket raw = slowReader(watermarks().withMaxSendQueueBytes(cap));
+    Session<?> s = server.awaitOpen();
+    long maxQueued = 0;
+    int accepted = 0;
+    boolean refused = false;
+    for (int i = 0; i < 100_000 && !refused; i++) {
+      refused = !s.sendBinary(new byte[CHUNK]);
+      maxQueued = Math.max(maxQueued, s.queuedBytes());
+      if (!refused) {
+        accepted++;
+      }
+    }
+    assertThat(refused).as("a send is refused once the cap is reached").isTrue();
+    assertThat(maxQueued).as("queued bytes stay within cap + one message").isLessThanOrEqualTo(cap + CHUNK);
+    assertThat(accepted).isPositive();
+    CloseStatus st = server.awaitClose(s);
+    assertThat(st.code()).isEqualTo(CloseStatus.POLICY_VIOLATION);
+    assertThat(st.remote()).isFalse();
+    assertThat(s.sendBinary(new byte[1])).isFalse();
+    assertThat(s.isWritable()).isFalse();
+    raw.close();
+  }
+
+  @Test
+  void sendQueueCapClosesWith1008OnTheLoopThread() {
+    long cap = 256 * 1024;
+    AtomicLong maxQueued = new AtomicLong();
+    AtomicInteger refusedAt = new AtomicInteger(-1);
+    server = recorder("server").whenText((s, t) -> {
+      for (int i = 0; i < 100_000; i++) {
+        if (!s.sendBinary(new byte[CHUNK])) {
+          refusedAt.set(i);
+          return;
+        }
+        maxQueued.accumulateAndGet(s.queuedBytes(), Math::max);
+      }
+    });
+    srv = startServer(server, watermarks().withMaxSendQueueBytes(cap));
+    RawSocket raw = closeLater(RawSocket.connect(srv.port(), 4096));
+    raw.upgradeOk("/");
+    raw.sendText("flood");
+    CloseStatus st = server.awaitClose(server.sessions().get(0));
+    assertThat(refusedAt.get()).as("a send on the loop thread is refused at the cap").isPositive();
+    assertThat(maxQueued.get()).isLessThanOrEqualTo(cap + CHUNK);
+    assertThat(st.code()).isEqualTo(CloseStatus.POLICY_VIOLATION);
+  }
+
+  @Test
+  void noOnWritableAfterAutomaticPongs() {
+    server = recorder("server");
+    srv = startServer(server);
+    RawSocket raw = raw(srv.port());
+    raw.upgradeOk("/");
+    Session<?> s = server.awaitOpen();
+    for (int i = 0; i < 50; i++) {
+      raw.sendPing(new byte[] {(byte) i});
+      RawSocket.Frame pong = raw.readFrame();
+      assertThat(pong.opcode()).isEqualTo(RawSocket.PONG);
+      assertThat(pong.payload()).containsExactly((byte) i);
+    }
+    server.awaitCount(Kind.PING, 50);
+    raw.sendClose(1000, "");
+    raw.readFrame(RawSocket.CLOSE);
+    server.awaitClose(s);
+    assertThat(server.count(Kind.WRITABLE)).isZero();
+    server.assertOrder(s, java.util.stream.Stream.concat(java.util.stream.Stream.of(Kind.OPEN),
+        java.util.stream.Stream.concat(java.util.stream.Stream.generate(() -> Kind.PING).limit(50),
+            java.util.stream.Stream.of(Kind.CLOSE))).toArray(Kind[]::new));
+  }
+
+  @Test
+  void sendNeverBlocksOnAPeerThatDoesNotRead() {
+    slowReader(WsConfig.defaults().withCloseTimeout(SHORT));
+    Session<?> s = server.awaitOpen();
+    // 8 MiB against a 4 KiB receive buffer: would block at once if send wrote synchronously
+    CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+      for (int i = 0; i < 8 << 20; i += 64 * 1024) {
+        s.sendBinary(ByteBuffer.allocate(64 * 1024));
+      }
+    });
+    await(sending);
+    assertThat(s.isWritable()).isFalse();
+    assertThat(s.queuedBytes()).isGreaterThan(WsConfig.defaults().sendHighWatermark());
+  }
+}
