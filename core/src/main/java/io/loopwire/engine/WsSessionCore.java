@@ -206,11 +206,21 @@ public final class WsSessionCore implements TransportHandler {
     inboxScheduled.set(false);
     boolean was = dispatching;
     dispatching = true;
-    Runnable r;
-    while ((r = inbox.poll()) != null) {
-      r.run();
+    try {
+      Runnable r;
+      while ((r = inbox.poll()) != null) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          // an app mistake found only here (an unpaired surrogate, a message inside an open fragmented
+          // one): the send already returned true, so drop it, say so, and keep the session going
+          LOG.log(System.Logger.Level.WARNING, "a send queued from another thread was refused on the loop thread;"
+              + " it is dropped", e);
+        }
+      }
+    } finally {
+      dispatching = was;
     }
-    dispatching = was;
     if (!was) {
       flushOut();
     }
