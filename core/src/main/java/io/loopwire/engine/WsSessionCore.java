@@ -151,6 +151,9 @@ public final class WsSessionCore implements TransportHandler {
 
   /** Asks for one {@link WsEndpoint#onWritable()} once the queue is at or below the low watermark. */
   public void requestWritable() {
+    if (closing) {
+      return; // no onWritable can follow; and after shutdown the loop would refuse the task
+    }
     thread.execute(() -> {
       if (!terminated && !closeSent) {
         writableRequested = true;
