@@ -358,9 +358,11 @@ public final class Recorder implements WsHandler<Object> {
   public List<Event> awaitMatching(Predicate<Event> test, int n, Duration wait, String what) {
     long deadline = System.nanoTime() + wait.toNanos();
     synchronized (log) {
+      List<Event> hits = new ArrayList<>();
+      int scanned = 0; // the log only grows: look at each event once
       while (true) {
-        List<Event> hits = new ArrayList<>();
-        for (Event e : log) {
+        for (; scanned < log.size(); scanned++) {
+          Event e = log.get(scanned);
           if (test.test(e)) {
             hits.add(e);
             if (hits.size() == n) {
