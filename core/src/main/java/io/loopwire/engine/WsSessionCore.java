@@ -364,8 +364,14 @@ public final class WsSessionCore implements TransportHandler {
   @Override
   public void onClosed(Throwable cause) {
     if (!terminated) {
-      terminate(1006, cause == null ? "connection closed" : String.valueOf(cause.getMessage()), true,
-          cause != null ? cause : new IOException("connection closed without a close handshake"));
+      if (cause == null) {
+        // an orderly close the peer did not cause (this side's abort, e.g. by the shutdown timeout, or the
+        // loop shutting down): a local end, with the code we sent if we had started closing
+        terminate(closeSent ? sentCode : 1006, closeSent ? sentReason : "connection closed", false,
+            new IOException("the connection was closed by this side before the close handshake completed"));
+      } else {
+        terminate(1006, String.valueOf(cause.getMessage()), true, cause);
+      }
     }
     cancelTimers();
   }
