@@ -7,7 +7,6 @@ import io.loopwire.Loopwire;
 import io.loopwire.Session;
 import io.loopwire.WsConfig;
 import io.loopwire.testkit.Recorder.Kind;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,40 +40,53 @@ public abstract class BackpressureSuite extends LoopSuite {
     return WsConfig.defaults().withSendWatermarks(LOW, HIGH).withCloseTimeout(SHORT);
   }
 
-  /** Sends {@link #CHUNK}-byte messages from this thread until the session is not writable. */
-  private static long fillUntilUnwritable(Session<?> s) {
-    long sent = 0;
-    for (int i = 0; i < 8192 && s.isWritable(); i++) {
-      assertThat(s.sendBinary(new byte[CHUNK])).as("send %d while writable", i).isTrue();
-      sent += CHUNK;
+  /**
+   * More than the kernel can buffer for one loopback connection (the sender's largest auto-tuned send
+   * buffer, twice, plus slack), so that what a non-reading peer leaves unsent must stay in the session's
+   * own queue. Reads {@code tcp_wmem} where the system has it.
+   */
+  private static long beyondKernelBuffers() {
+    long max = 8L << 20;
+    try {
+      String[] v = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim()
+          .split("\\s+");
+      max = Long.parseLong(v[v.length - 1]);
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux: keep the guess
     }
-    assertThat(s.isWritable()).as("unwritable after %d bytes to a peer that does not read", sent).isFalse();
-    return sent;
+    return 2 * max + (4L << 20);
   }
 
   /**
-   * Fills the session until its own queue stays above the high watermark: the socket buffers take a lot
-   * before the loop has to keep bytes queued, so a single burst may drain into the kernel at once.
+   * Sends more than the kernel can take to a peer that does not read, then waits until the loop has
+   * written what it can: the queue then stays put above the high watermark.
    */
   private static void fillUntilStuck(Session<?> s) {
-    for (int round = 0; round < 400; round++) {
-      fillUntilUnwritable(s);
-      pause(Duration.ofMillis(20));
-      if (!s.isWritable()) {
-        return;
-      }
+    long target = beyondKernelBuffers();
+    int chunk = 256 * 1024;
+    for (long sent = 0; sent < target; sent += chunk) {
+      assertThat(s.sendBinary(new byte[chunk])).as("send at %d of %d bytes", sent, target).isTrue();
     }
-    throw new AssertionError("the session never stayed unwritable against a peer that does not read");
+    assertThat(s.isWritable()).isFalse();
+    awaitTrue("the queue settles above the high watermark", () -> {
+      long a = s.queuedBytes();
+      pause(Duration.ofMillis(50));
+      return a == s.queuedBytes() && a > HIGH;
+    });
+  }
+
+  private static WsConfig roomForKernelBuffers(WsConfig c) {
+    return c.withMaxSendQueueBytes(Math.max(c.maxSendQueueBytes(), 2 * beyondKernelBuffers()));
   }
 
   /** Starts a thread that reads everything the raw peer gets; returns how many bytes, at its end. */
   private static CompletableFuture<Long> resumeReading(RawSocket raw) {
-    return CompletableFuture.supplyAsync(raw::drainUntilEof);
+    return inThread("reader", raw::drainUntilEof);
   }
 
   @Test
   void unwritableAboveHighWatermarkThenOneOnWritableAfterTheReaderResumes() {
-    RawSocket raw = slowReader(watermarks());
+    RawSocket raw = slowReader(roomForKernelBuffers(watermarks()));
     Session<?> s = server.awaitOpen();
     fillUntilStuck(s);
     assertThat(s.queuedBytes()).isGreaterThan(HIGH);
@@ -224,15 +236,13 @@ public abstract class BackpressureSuite extends LoopSuite {
 
   @Test
   void sendNeverBlocksOnAPeerThatDoesNotRead() {
-    slowReader(WsConfig.defaults().withCloseTimeout(SHORT));
+    slowReader(roomForKernelBuffers(WsConfig.defaults().withCloseTimeout(SHORT)));
     Session<?> s = server.awaitOpen();
-    // 8 MiB against a 4 KiB receive buffer: would block at once if send wrote synchronously
-    CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-      for (int i = 0; i < 8 << 20; i += 64 * 1024) {
-        s.sendBinary(ByteBuffer.allocate(64 * 1024));
-      }
-    });
-    await(sending);
+    // far more than the socket buffers take: would block if send wrote synchronously
+    await(inThread("sender", () -> {
+      fillUntilStuck(s);
+      return null;
+    }));
     assertThat(s.isWritable()).isFalse();
     assertThat(s.queuedBytes()).isGreaterThan(WsConfig.defaults().sendHighWatermark());
   }

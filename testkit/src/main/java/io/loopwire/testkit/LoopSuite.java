@@ -188,6 +188,24 @@ public abstract class LoopSuite {
     }
   }
 
+  /**
+   * Runs {@code task} on a new daemon thread (not the common pool, which may have a single thread and
+   * would starve behind a blocked raw reader).
+   */
+  protected static <T> CompletableFuture<T> inThread(String name, java.util.concurrent.Callable<T> task) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(task.call());
+      } catch (Throwable e) {
+        f.completeExceptionally(e);
+      }
+    }, "testkit-" + name);
+    t.setDaemon(true);
+    t.start();
+    return f;
+  }
+
   /** Polls {@code condition} every few milliseconds until it holds, at most {@link #WAIT}. */
   protected static void awaitTrue(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + WAIT.toNanos();

@@ -150,7 +150,7 @@ public abstract class UpgradeSuite extends LoopSuite {
     Loopwire srv = echoServer(server);
     RawSocket slow = raw(srv.port());
     // a request line that never ends, trickled in: the server must cut it off, not wait for it
-    CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> {
+    CompletableFuture<Void> trickle = inThread("trickle", () -> {
       try {
         slow.write("GET /");
         for (int i = 0; i < 200; i++) {
@@ -159,9 +159,8 @@ public abstract class UpgradeSuite extends LoopSuite {
         }
       } catch (UncheckedIOException e) {
         // the server closed on us: expected
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
+      return null;
     });
     Recorder client = recorder("client");
     Session<Object> s = connect(startClient(), srv, client);
@@ -200,6 +199,21 @@ public abstract class UpgradeSuite extends LoopSuite {
     RawSocket.Head h = raw.upgradeOk("/", "Sec-WebSocket-Protocol: zz, b, x");
     assertThat(h.header("Sec-WebSocket-Protocol")).isEqualTo("b");
     s.close();
+  }
+
+  @Test
+  void headersAddedByOnHandshakeAreInThe101() {
+    Recorder server = recorder("server").whenHandshake(r -> io.loopwire.HandshakeDecision.accept(
+        io.loopwire.protocol.http1.Http1Fields.of("X-Served-By", r.vhost() + "/" + r.protocol())));
+    Loopwire srv = echoServer(server);
+    RawSocket raw = raw(srv.port());
+    RawSocket.Head h = raw.upgradeOk("/path?q=1");
+    assertThat(h.header("X-Served-By")).isEqualTo("default/echo");
+    io.loopwire.HandshakeRequest req = (io.loopwire.HandshakeRequest) server.await(Kind.HANDSHAKE).arg();
+    assertThat(req.path()).isEqualTo("/path");
+    assertThat(req.query()).isEqualTo("q=1");
+    assertThat(req.target()).isEqualTo("/path?q=1");
+    assertThat(server.awaitOpen().responseHeaders().get("X-Served-By")).isEqualTo("default/echo");
   }
 
   @Test
