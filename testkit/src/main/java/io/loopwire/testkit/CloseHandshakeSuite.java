@@ -220,6 +220,108 @@ public abstract class CloseHandshakeSuite extends LoopSuite {
     assertThat(s.cause()).isNotNull();
   }
 
+  // ---- a peer's protocol mistake gets the protocol's answer (DESIGN "Errors and bad input") ----
+
+  /** A raw client sends {@code bytes} after the upgrade; the server must close with {@code code}. */
+  private void expectServerCloses(WsConfig ws, byte[] bytes, int code) {
+    server = recorder("server");
+    srv = startServer(server, ws);
+    RawSocket raw = raw(srv.port());
+    raw.upgradeOk("/");
+    raw.write(bytes);
+    RawSocket.Frame f = raw.readFrame(RawSocket.CLOSE);
+    assertThat(f.closeCode()).as("close code sent to the peer").isEqualTo(code);
+    raw.awaitEof();
+    CloseStatus st = server.awaitClose();
+    assertThat(st.code()).isEqualTo(code);
+    assertThat(st.remote()).as("the peer is at fault").isTrue();
+    assertThat(st.cause()).isNotNull();
+    assertThat(server.count(Kind.TEXT) + server.count(Kind.BINARY)).isZero();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void anUnmaskedFrameFromAClientIs1002() {
+    expectServerCloses(WsConfig.defaults(), RawSocket.encode(RawSocket.TEXT, true, "x".getBytes(), false),
+        CloseStatus.PROTOCOL_ERROR);
+  }
+
+  @Test
+  void aReservedOpcodeIs1002() {
+    expectServerCloses(WsConfig.defaults(), RawSocket.encode(0x3, true, new byte[1], true),
+        CloseStatus.PROTOCOL_ERROR);
+  }
+
+  @Test
+  void anOverlongPingIs1002() {
+    expectServerCloses(WsConfig.defaults(), RawSocket.encode(RawSocket.PING, true, new byte[126], true),
+        CloseStatus.PROTOCOL_ERROR);
+  }
+
+  @Test
+  void invalidUtf8TextIs1007() {
+    expectServerCloses(WsConfig.defaults(),
+        RawSocket.encode(RawSocket.TEXT, true, new byte[] {'o', 'k', (byte) 0xC3, (byte) 0x28}, true),
+        CloseStatus.INVALID_DATA);
+  }
+
+  @Test
+  void aFrameOverTheFrameLimitIs1009() {
+    WsConfig small = WsConfig.defaults().withLimits(io.loopwire.protocol.ws.WsLimits.defaults()
+        .withMaxFrameBytes(1000).withMaxMessageBytes(4000));
+    expectServerCloses(small, RawSocket.encode(RawSocket.BINARY, true, new byte[1001], true), CloseStatus.TOO_BIG);
+  }
+
+  @Test
+  void aFragmentedMessageOverTheMessageLimitIs1009() {
+    WsConfig small = WsConfig.defaults().withLimits(io.loopwire.protocol.ws.WsLimits.defaults()
+        .withMaxFrameBytes(1000).withMaxMessageBytes(1500));
+    expectServerCloses(small, concat(RawSocket.encode(RawSocket.TEXT, false, "a".repeat(600).getBytes(), true),
+        RawSocket.encode(RawSocket.CONTINUATION, false, "b".repeat(600).getBytes(), true),
+        RawSocket.encode(RawSocket.CONTINUATION, true, "c".repeat(600).getBytes(), true)), CloseStatus.TOO_BIG);
+  }
+
+  @Test
+  void aMaskedFrameFromAServerIs1002ForTheClient() {
+    RawServer rs = rawServer((conn, i) -> {
+      conn.acceptUpgrade(null);
+      conn.write(RawSocket.encode(RawSocket.TEXT, true, "masked".getBytes(), true));
+      conn.drainUntilEof();
+    });
+    client = recorder("client");
+    session = await(startClient().connect(rs.uri("/"), client));
+    CloseStatus st = client.awaitClose(session);
+    assertThat(st.code()).isEqualTo(CloseStatus.PROTOCOL_ERROR);
+    assertThat(st.remote()).isTrue();
+    assertThat(st.cause()).isNotNull();
+    assertThat(client.count(Kind.TEXT)).isZero();
+  }
+
+  @Test
+  void aCodePointSplitAcrossFragmentsIsReassembled() {
+    server = recorder("server");
+    srv = startServer(server);
+    RawSocket raw = raw(srv.port());
+    raw.upgradeOk("/");
+    byte[] e = "é€😀".getBytes(java.nio.charset.StandardCharsets.UTF_8); // 2 + 3 + 4 bytes
+    raw.sendFrame(RawSocket.TEXT, false, java.util.Arrays.copyOfRange(e, 0, 1));
+    raw.sendPing(new byte[] {1});
+    raw.sendFrame(RawSocket.CONTINUATION, false, java.util.Arrays.copyOfRange(e, 1, 4));
+    raw.sendFrame(RawSocket.CONTINUATION, true, java.util.Arrays.copyOfRange(e, 4, e.length));
+    assertThat(raw.readFrame().opcode()).isEqualTo(RawSocket.PONG);
+    assertThat(server.await(Kind.TEXT).text()).isEqualTo("é€😀");
+    assertThat(server.count(Kind.TEXT)).isEqualTo(1);
+  }
+
+  // ---- peers that never answer ----
+
   @Test
   void serverDropsAPeerThatNeverAnswersItsClose() {
     server = recorder("server");

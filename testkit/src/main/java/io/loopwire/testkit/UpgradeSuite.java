@@ -94,6 +94,16 @@ public abstract class UpgradeSuite extends LoopSuite {
   }
 
   @Test
+  void overlongHeadersGet431() {
+    Loopwire srv = echoServer(recorder("server"));
+    RawSocket raw = raw(srv.port());
+    raw.write(request("GET", "/", upgradeHeaders("127.0.0.1", "13", "X-Big: " + "b".repeat(40 * 1024))));
+    RawSocket.Response r = raw.readResponse();
+    assertThat(r.status()).isEqualTo(431);
+    raw.awaitEof();
+  }
+
+  @Test
   void webSocketVersion12Gets426WithVersion13() {
     Loopwire srv = echoServer(recorder("server"));
     RawSocket raw = raw(srv.port());
