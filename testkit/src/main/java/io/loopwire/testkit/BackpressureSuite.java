@@ -126,7 +126,7 @@ public abstract class BackpressureSuite extends LoopSuite {
 
   @Test
   void aWritablePumpDeliversEverythingWithOneCallPerRequest() {
-    int total = 4 << 20;
+    long total = beyondKernelBuffers() / CHUNK * CHUNK;
     AtomicLong sent = new AtomicLong();
     AtomicInteger requests = new AtomicInteger();
     server = recorder("server");
@@ -147,6 +147,8 @@ public abstract class BackpressureSuite extends LoopSuite {
     srv = startServer(server, watermarks());
     RawSocket raw = closeLater(RawSocket.connect(srv.port(), 4096));
     raw.upgradeOk("/");
+    // not reading yet: the pump fills the kernel's buffers, goes unwritable and has to ask again
+    awaitTrue("the pump asked for onWritable again", () -> requests.get() >= 2);
     long got = 0;
     int frames = 0;
     while (got < total) {
@@ -158,7 +160,6 @@ public abstract class BackpressureSuite extends LoopSuite {
     assertThat(got).isEqualTo(total);
     assertThat(frames).isEqualTo(total / CHUNK);
     awaitTrue("one onWritable per request", () -> server.count(Kind.WRITABLE) == requests.get());
-    assertThat(requests.get()).as("the pump needed several rounds").isGreaterThan(1);
   }
 
   @Test
