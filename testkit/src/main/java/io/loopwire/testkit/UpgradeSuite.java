@@ -1,6 +1,7 @@
 package io.loopwire.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loopwire.ClientOptions;
 import io.loopwire.ConnectException;
@@ -362,6 +363,41 @@ public abstract class UpgradeSuite extends LoopSuite {
     assertThat(states).hasSize(1);
     assertThat(states.get(0).closes).hasValue(1);
     assertThat(closesSeenInOnClose).as("the vhost state outlives every session").containsExactly(0, 0);
+  }
+
+  private static long loopThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith(THREAD_PREFIX)).count();
+  }
+
+  @Test
+  void aStartThatCannotBindClosesThePerVhostStateItCreatedAndItsLoop() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      long threadsBefore = loopThreads();
+      Counted state = new Counted();
+      io.loopwire.LoopwireConfig c = baseConfig()
+          .withVhost(VhostConfig.of("free", 0).withProtocol(WsProtocol.of("p", recorder("p")).withVhostState(() -> state)))
+          .withVhost(VhostConfig.of("taken", taken.getLocalPort()).withProtocol(WsProtocol.of("q", recorder("q"))));
+      assertThatThrownBy(() -> start(c)).isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining(Integer.toString(taken.getLocalPort()));
+      assertThat(state.closes).as("the state created before the failure is closed once").hasValue(1);
+      awaitTrue("the failed context's loop threads are gone", () -> loopThreads() <= threadsBefore);
+    }
+  }
+
+  @Test
+  void aVhostStateFactoryThatThrowsFailsTheStartAndClosesTheStatesBeforeIt() {
+    Counted first = new Counted();
+    Counted second = new Counted();
+    io.loopwire.LoopwireConfig c = baseConfig()
+        .withVhost(VhostConfig.of("one", 0).withProtocol(WsProtocol.of("p", recorder("p")).withVhostState(() -> first)))
+        .withVhost(VhostConfig.of("two", 0).withProtocol(WsProtocol.of("q", recorder("q")).withVhostState(() -> second))
+            .withProtocol(WsProtocol.of("r", recorder("r")).withVhostState(() -> {
+              throw new IllegalStateException("cannot create the state of r");
+            })));
+    assertThatThrownBy(() -> start(c)).isInstanceOf(IllegalStateException.class);
+    assertThat(first.closes).hasValue(1);
+    assertThat(second.closes).hasValue(1);
   }
 
   @Test
