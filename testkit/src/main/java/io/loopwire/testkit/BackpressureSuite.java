@@ -125,6 +125,25 @@ public abstract class BackpressureSuite extends LoopSuite {
   }
 
   @Test
+  void requestsMadeBeforeTheOnWritableCoalesce() {
+    // on the loop thread both calls are certainly made before any onWritable can run
+    server = recorder("server").whenText((s, t) -> {
+      s.requestWritable();
+      s.requestWritable();
+      s.requestWritable();
+    });
+    srv = startServer(server);
+    Session<Object> c = connect(startClient(), srv, recorder("client"));
+    c.sendText("go");
+    server.await(Kind.WRITABLE);
+    c.sendText("sync"); // anything still queued on the loop runs before this is read
+    server.awaitCount(Kind.TEXT, 2);
+    pause(Duration.ofMillis(50));
+    assertThat(server.count(Kind.WRITABLE)).isEqualTo(2); // one per burst of three
+    c.close();
+  }
+
+  @Test
   void aWritablePumpDeliversEverythingWithOneCallPerRequest() {
     long total = beyondKernelBuffers() / CHUNK * CHUNK;
     AtomicLong sent = new AtomicLong();
