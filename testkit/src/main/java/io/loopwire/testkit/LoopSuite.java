@@ -227,8 +227,25 @@ public abstract class LoopSuite {
     }
   }
 
-  /** A port nothing listens on (bound, then released). */
-  protected static int closedPort() {
+  /**
+   * A port on 127.0.0.1 where connects are refused: it stays bound by a socket that does not listen (so
+   * nothing else can take it) until the end of the test.
+   */
+  protected final int closedPort() {
+    java.net.Socket holder = new java.net.Socket();
+    try {
+      holder.setReuseAddress(false);
+      holder.bind(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+    } catch (IOException e) {
+      RawSocket.closeQuietly(holder);
+      throw new UncheckedIOException(e);
+    }
+    closeLater(holder);
+    return holder.getLocalPort();
+  }
+
+  /** A free port to listen on (bound, then released: another process may take it in between). */
+  protected static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();
     } catch (IOException e) {

@@ -275,7 +275,7 @@ public abstract class UpgradeSuite extends LoopSuite {
 
   @Test
   void vhostsSharingAPortAreSelectedByHost() {
-    int port = closedPort();
+    int port = freePort();
     Recorder a = recorder("a");
     Recorder b = recorder("b");
     Loopwire srv = start(baseConfig()
