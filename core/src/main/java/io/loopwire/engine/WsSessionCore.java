@@ -40,6 +40,8 @@ public final class WsSessionCore implements TransportHandler {
   private final AtomicBoolean inboxScheduled = new AtomicBoolean();
   private final AtomicLong inboxBytes = new AtomicLong();
   private final Runnable drainInbox = this::drainInbox;
+  /** A requestWritable() is waiting for its onWritable: later calls coalesce into it. */
+  private final AtomicBoolean writablePending = new AtomicBoolean();
 
   /** Bytes queued on the loop side (codec + transport), published for off-loop isWritable(). */
   private volatile long loopQueued;
@@ -153,6 +155,9 @@ public final class WsSessionCore implements TransportHandler {
   public void requestWritable() {
     if (closing) {
       return; // no onWritable can follow; and after shutdown the loop would refuse the task
+    }
+    if (!writablePending.compareAndSet(false, true)) {
+      return; // coalesces with the request already waiting
     }
     thread.execute(() -> {
       if (!terminated && !closeSent) {
@@ -271,6 +276,7 @@ public final class WsSessionCore implements TransportHandler {
     if (writableRequested && !terminated && !closeSent
         && transport.pendingWriteBytes() + conn.pendingOutputBytes() <= settings.sendLowWatermark()) {
       writableRequested = false;
+      writablePending.set(false); // a request made from here on gets its own call
       try {
         endpoint.onWritable();
       } catch (RuntimeException e) {
