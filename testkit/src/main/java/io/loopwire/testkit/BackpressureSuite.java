@@ -7,10 +7,14 @@ import io.loopwire.Loopwire;
 import io.loopwire.Session;
 import io.loopwire.WsConfig;
 import io.loopwire.testkit.Recorder.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,10 +52,10 @@ public abstract class BackpressureSuite extends LoopSuite {
   private static long beyondKernelBuffers() {
     long max = 8L << 20;
     try {
-      String[] v = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim()
+      String[] v = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim()
           .split("\\s+");
       max = Long.parseLong(v[v.length - 1]);
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       // not Linux: keep the guess
     }
     return 2 * max + (4L << 20);
@@ -249,9 +253,8 @@ public abstract class BackpressureSuite extends LoopSuite {
     raw.readFrame(RawSocket.CLOSE);
     server.awaitClose(s);
     assertThat(server.count(Kind.WRITABLE)).isZero();
-    server.assertOrder(s, java.util.stream.Stream.concat(java.util.stream.Stream.of(Kind.OPEN),
-        java.util.stream.Stream.concat(java.util.stream.Stream.generate(() -> Kind.PING).limit(50),
-            java.util.stream.Stream.of(Kind.CLOSE))).toArray(Kind[]::new));
+    server.assertOrder(s, Stream.concat(Stream.of(Kind.OPEN),
+        Stream.concat(Stream.generate(() -> Kind.PING).limit(50), Stream.of(Kind.CLOSE))).toArray(Kind[]::new));
   }
 
   @Test

@@ -8,8 +8,12 @@ import io.loopwire.CloseStatus;
 import io.loopwire.Loopwire;
 import io.loopwire.Session;
 import io.loopwire.WsConfig;
+import io.loopwire.protocol.ws.WsLimits;
 import io.loopwire.testkit.Recorder.Kind;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -240,7 +244,7 @@ public abstract class CloseHandshakeSuite extends LoopSuite {
   }
 
   private static byte[] concat(byte[]... parts) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes(p);
     }
@@ -274,14 +278,14 @@ public abstract class CloseHandshakeSuite extends LoopSuite {
 
   @Test
   void aFrameOverTheFrameLimitIs1009() {
-    WsConfig small = WsConfig.defaults().withLimits(io.loopwire.protocol.ws.WsLimits.defaults()
+    WsConfig small = WsConfig.defaults().withLimits(WsLimits.defaults()
         .withMaxFrameBytes(1000).withMaxMessageBytes(4000));
     expectServerCloses(small, RawSocket.encode(RawSocket.BINARY, true, new byte[1001], true), CloseStatus.TOO_BIG);
   }
 
   @Test
   void aFragmentedMessageOverTheMessageLimitIs1009() {
-    WsConfig small = WsConfig.defaults().withLimits(io.loopwire.protocol.ws.WsLimits.defaults()
+    WsConfig small = WsConfig.defaults().withLimits(WsLimits.defaults()
         .withMaxFrameBytes(1000).withMaxMessageBytes(1500));
     expectServerCloses(small, concat(RawSocket.encode(RawSocket.TEXT, false, "a".repeat(600).getBytes(), true),
         RawSocket.encode(RawSocket.CONTINUATION, false, "b".repeat(600).getBytes(), true),
@@ -310,11 +314,11 @@ public abstract class CloseHandshakeSuite extends LoopSuite {
     srv = startServer(server);
     RawSocket raw = raw(srv.port());
     raw.upgradeOk("/");
-    byte[] e = "é€😀".getBytes(java.nio.charset.StandardCharsets.UTF_8); // 2 + 3 + 4 bytes
-    raw.sendFrame(RawSocket.TEXT, false, java.util.Arrays.copyOfRange(e, 0, 1));
+    byte[] e = "é€😀".getBytes(StandardCharsets.UTF_8); // 2 + 3 + 4 bytes
+    raw.sendFrame(RawSocket.TEXT, false, Arrays.copyOfRange(e, 0, 1));
     raw.sendPing(new byte[] {1});
-    raw.sendFrame(RawSocket.CONTINUATION, false, java.util.Arrays.copyOfRange(e, 1, 4));
-    raw.sendFrame(RawSocket.CONTINUATION, true, java.util.Arrays.copyOfRange(e, 4, e.length));
+    raw.sendFrame(RawSocket.CONTINUATION, false, Arrays.copyOfRange(e, 1, 4));
+    raw.sendFrame(RawSocket.CONTINUATION, true, Arrays.copyOfRange(e, 4, e.length));
     assertThat(raw.readFrame().opcode()).isEqualTo(RawSocket.PONG);
     assertThat(server.await(Kind.TEXT).text()).isEqualTo("é€😀");
     assertThat(server.count(Kind.TEXT)).isEqualTo(1);

@@ -11,6 +11,7 @@ import io.loopwire.testkit.Recorder.Kind;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,7 @@ public abstract class EchoSuite extends LoopSuite {
     byte[] whole = randomBytes(200_000, 7);
     int[] cuts = {0, 1, 125, 126, 70_000, 70_000, 200_000};
     for (int i = 0; i + 1 < cuts.length; i++) {
-      byte[] part = java.util.Arrays.copyOfRange(whole, cuts[i], cuts[i + 1]);
+      byte[] part = Arrays.copyOfRange(whole, cuts[i], cuts[i + 1]);
       assertThat(session.sendBinary(ByteBuffer.wrap(part), i + 2 == cuts.length)).isTrue();
     }
     assertThat(server.await(Kind.BINARY).bytes()).isEqualTo(whole);

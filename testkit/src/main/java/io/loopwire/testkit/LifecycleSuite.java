@@ -10,10 +10,13 @@ import io.loopwire.HandshakeDecision;
 import io.loopwire.Loopwire;
 import io.loopwire.ReconnectPolicy;
 import io.loopwire.Session;
+import io.loopwire.VhostConfig;
 import io.loopwire.WsConfig;
+import io.loopwire.WsProtocol;
 import io.loopwire.testkit.Recorder.Event;
 import io.loopwire.testkit.Recorder.Kind;
 import java.io.File;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -306,7 +309,7 @@ public abstract class LifecycleSuite extends LoopSuite {
     assertThat(s.isWritable()).isFalse();
     assertThat(s.sendText("late")).isFalse();
     assertThat(s.sendBinary(new byte[1])).isFalse();
-    assertThat(s.ping(java.nio.ByteBuffer.allocate(1))).isFalse();
+    assertThat(s.ping(ByteBuffer.allocate(1))).isFalse();
     s.requestWritable();
     s.close();
     s.close(4000, "late");
@@ -439,7 +442,7 @@ public abstract class LifecycleSuite extends LoopSuite {
   void shutdownDropsAPeerThatNeverAnswersWithinTheShutdownTimeout() {
     Recorder server = recorder("server");
     Loopwire srv = start(baseConfig().withShutdownTimeout(SHORT)
-        .withVhost(io.loopwire.VhostConfig.of("default", 0).withProtocol(io.loopwire.WsProtocol.of("p", server))));
+        .withVhost(VhostConfig.of("default", 0).withProtocol(WsProtocol.of("p", server))));
     RawSocket raw = raw(srv.port());
     raw.upgradeOk("/");
     Session<?> peer = server.awaitOpen();

@@ -11,10 +11,14 @@ import io.loopwire.WsProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -178,7 +182,7 @@ public abstract class LoopSuite {
       throw new AssertionError("expected the future to fail, but it completed with " + v);
     } catch (ExecutionException e) {
       return e.getCause();
-    } catch (java.util.concurrent.CancellationException e) {
+    } catch (CancellationException e) {
       return e;
     } catch (TimeoutException e) {
       throw new AssertionError("the future did not complete within " + WAIT.toMillis() + " ms", e);
@@ -192,7 +196,7 @@ public abstract class LoopSuite {
    * Runs {@code task} on a new daemon thread (not the common pool, which may have a single thread and
    * would starve behind a blocked raw reader).
    */
-  protected static <T> CompletableFuture<T> inThread(String name, java.util.concurrent.Callable<T> task) {
+  protected static <T> CompletableFuture<T> inThread(String name, Callable<T> task) {
     CompletableFuture<T> f = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
@@ -232,10 +236,10 @@ public abstract class LoopSuite {
    * nothing else can take it) until the end of the test.
    */
   protected final int closedPort() {
-    java.net.Socket holder = new java.net.Socket();
+    Socket holder = new Socket();
     try {
       holder.setReuseAddress(false);
-      holder.bind(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+      holder.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
     } catch (IOException e) {
       RawSocket.closeQuietly(holder);
       throw new UncheckedIOException(e);

@@ -5,15 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loopwire.ClientOptions;
 import io.loopwire.ConnectException;
+import io.loopwire.HandshakeDecision;
+import io.loopwire.HandshakeRequest;
 import io.loopwire.HttpResponse;
 import io.loopwire.Loopwire;
+import io.loopwire.LoopwireConfig;
 import io.loopwire.Session;
 import io.loopwire.VhostConfig;
 import io.loopwire.WsConfig;
 import io.loopwire.WsProtocol;
+import io.loopwire.protocol.http1.Http1Fields;
 import io.loopwire.testkit.Recorder.Event;
 import io.loopwire.testkit.Recorder.Kind;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,7 +202,8 @@ public abstract class UpgradeSuite extends LoopSuite {
   void theFirstOfferedSubprotocolTheVhostHasIsChosen() {
     Recorder x = recorder("x");
     Recorder b = recorder("b");
-    Loopwire srv = start(VhostConfig.of("v", 0).withProtocol(WsProtocol.of("x", x)).withProtocol(WsProtocol.of("b", b)));
+    Loopwire srv = start(VhostConfig.of("v", 0).withProtocol(WsProtocol.of("x", x))
+        .withProtocol(WsProtocol.of("b", b)));
     Recorder client = recorder("client");
     Session<Object> s = connect(startClient(), srv, "/", ClientOptions.defaults().withSubprotocols("a", "b"), client);
     assertThat(s.subprotocol()).isEqualTo("b");
@@ -214,13 +221,13 @@ public abstract class UpgradeSuite extends LoopSuite {
 
   @Test
   void headersAddedByOnHandshakeAreInThe101() {
-    Recorder server = recorder("server").whenHandshake(r -> io.loopwire.HandshakeDecision.accept(
-        io.loopwire.protocol.http1.Http1Fields.of("X-Served-By", r.vhost() + "/" + r.protocol())));
+    Recorder server = recorder("server").whenHandshake(r -> HandshakeDecision.accept(
+        Http1Fields.of("X-Served-By", r.vhost() + "/" + r.protocol())));
     Loopwire srv = echoServer(server);
     RawSocket raw = raw(srv.port());
     RawSocket.Head h = raw.upgradeOk("/path?q=1");
     assertThat(h.header("X-Served-By")).isEqualTo("default/echo");
-    io.loopwire.HandshakeRequest req = (io.loopwire.HandshakeRequest) server.await(Kind.HANDSHAKE).arg();
+    HandshakeRequest req = (HandshakeRequest) server.await(Kind.HANDSHAKE).arg();
     assertThat(req.path()).isEqualTo("/path");
     assertThat(req.query()).isEqualTo("q=1");
     assertThat(req.target()).isEqualTo("/path?q=1");
@@ -372,11 +379,12 @@ public abstract class UpgradeSuite extends LoopSuite {
 
   @Test
   void aStartThatCannotBindClosesThePerVhostStateItCreatedAndItsLoop() throws Exception {
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       long threadsBefore = loopThreads();
       Counted state = new Counted();
-      io.loopwire.LoopwireConfig c = baseConfig()
-          .withVhost(VhostConfig.of("free", 0).withProtocol(WsProtocol.of("p", recorder("p")).withVhostState(() -> state)))
+      LoopwireConfig c = baseConfig()
+          .withVhost(VhostConfig.of("free", 0)
+              .withProtocol(WsProtocol.of("p", recorder("p")).withVhostState(() -> state)))
           .withVhost(VhostConfig.of("taken", taken.getLocalPort()).withProtocol(WsProtocol.of("q", recorder("q"))));
       assertThatThrownBy(() -> start(c)).isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining(Integer.toString(taken.getLocalPort()));
@@ -389,7 +397,7 @@ public abstract class UpgradeSuite extends LoopSuite {
   void aVhostStateFactoryThatThrowsFailsTheStartAndClosesTheStatesBeforeIt() {
     Counted first = new Counted();
     Counted second = new Counted();
-    io.loopwire.LoopwireConfig c = baseConfig()
+    LoopwireConfig c = baseConfig()
         .withVhost(VhostConfig.of("one", 0).withProtocol(WsProtocol.of("p", recorder("p")).withVhostState(() -> first)))
         .withVhost(VhostConfig.of("two", 0).withProtocol(WsProtocol.of("q", recorder("q")).withVhostState(() -> second))
             .withProtocol(WsProtocol.of("r", recorder("r")).withVhostState(() -> {
