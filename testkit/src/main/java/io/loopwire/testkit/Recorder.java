@@ -49,6 +49,10 @@ public final class Recorder implements WsHandler<Object> {
    */
   public record Event(int seq, Kind kind, Thread thread, Session<?> session, Object arg) {
 
+    public HandshakeRequest request() {
+      return (HandshakeRequest) arg;
+    }
+
     public String text() {
       return (String) arg;
     }
