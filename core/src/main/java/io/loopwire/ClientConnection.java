@@ -6,6 +6,7 @@ import io.loopwire.engine.WsClientConnector;
 import io.loopwire.engine.WsEndpoint;
 import io.loopwire.loop.ConnectRequest;
 import io.loopwire.loop.LoopThread;
+import io.loopwire.loop.Timer;
 import io.loopwire.loop.Transport;
 import io.loopwire.protocol.http1.Http1Fields;
 import io.loopwire.protocol.uri.Uri;
@@ -34,6 +35,7 @@ final class ClientConnection<S> {
   private boolean cancelled;
   private WsClientConnector connector;
   private ConnectRequest connectRequest;
+  private Timer retryTimer;
 
   ClientConnection(Loopwire context, Uri uri, ClientOptions options, WsHandler<S> handler) {
     this.context = context;
@@ -68,6 +70,13 @@ final class ClientConnection<S> {
       }
       if (connector != null) {
         connector.cancel();
+      }
+      if (retryTimer != null) {
+        // between attempts nothing in progress would report the cancellation (and a loop shutting down
+        // drops the timer), so the pending attempt fails here
+        retryTimer.cancel();
+        retryTimer = null;
+        fail(ConnectStep.CANCELLED, 0, "the connection was cancelled or the context closed", null, false);
       }
     });
   }
@@ -159,7 +168,10 @@ final class ClientConnection<S> {
       return;
     }
     handler.onReconnecting(failedAttempts + 1, delay, cause);
-    thread.schedule(delay, this::attempt);
+    retryTimer = thread.schedule(delay, () -> {
+      retryTimer = null;
+      attempt();
+    });
   }
 
   private final class Callbacks implements ClientCallbacks {
@@ -181,7 +193,8 @@ final class ClientConnection<S> {
 
         @Override
         public void ended(int code, Throwable cause) {
-          boolean abnormal = cause != null || code == CloseStatus.ABNORMAL;
+          // an end the app asked for (close(), even if the server then never answers) is never retried
+          boolean abnormal = !session.closeCalled && (cause != null || code == CloseStatus.ABNORMAL);
           if (abnormal && options.reconnect() != null && !cancelled && !context.isClosing()) {
             scheduleRetry(cause != null ? cause : new java.io.IOException("closed with " + code), true);
           } else {

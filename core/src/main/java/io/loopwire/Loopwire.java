@@ -84,6 +84,9 @@ public final class Loopwire implements AutoCloseable {
     try {
       lw.bind();
     } catch (RuntimeException e) {
+      for (VhostRuntime v : lw.vhosts) {
+        v.stop(); // per-vhost state created before the failure: closed once, as after a shutdown
+      }
       lw.resolver.shutdownNow();
       loop.shutdown();
       throw e;

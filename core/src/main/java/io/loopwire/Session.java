@@ -39,6 +39,8 @@ public final class Session<S> {
   private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>(4);
   volatile WsSessionCore core;
   volatile S state;
+  /** The app asked to close: the session's end, however it goes, must not start a reconnect. */
+  volatile boolean closeCalled;
 
   Session(String protocol, String vhost, Object vhostState, InetSocketAddress remoteAddress,
       InetSocketAddress localAddress, String requestTarget, Http1Fields requestHeaders, Http1Fields responseHeaders,
@@ -115,6 +117,7 @@ public final class Session<S> {
 
   /** Starts a normal close (1000). Idempotent. {@code onClose} follows exactly once. */
   public void close() {
+    closeCalled = true;
     core.close(CloseStatus.NORMAL, "");
   }
 
@@ -126,6 +129,7 @@ public final class Session<S> {
    */
   public void close(int code, String reason) {
     core.close(code, reason);
+    closeCalled = true; // after the argument checks: a refused close changes nothing
   }
 
   /**

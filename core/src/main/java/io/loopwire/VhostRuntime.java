@@ -16,11 +16,16 @@ final class VhostRuntime {
 
   VhostRuntime(VhostConfig config) {
     this.config = config;
-    for (WsProtocol<?> p : config.protocols()) {
-      byName.put(p.name(), p);
-      if (p.vhostState() != null) {
-        states.put(p.name(), p.vhostState().get());
+    try {
+      for (WsProtocol<?> p : config.protocols()) {
+        byName.put(p.name(), p);
+        if (p.vhostState() != null) {
+          states.put(p.name(), p.vhostState().get());
+        }
       }
+    } catch (RuntimeException e) {
+      stop(); // a factory threw: close the states created before it, then fail the start
+      throw e;
     }
   }
 

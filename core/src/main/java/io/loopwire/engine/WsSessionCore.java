@@ -40,6 +40,8 @@ public final class WsSessionCore implements TransportHandler {
   private final AtomicBoolean inboxScheduled = new AtomicBoolean();
   private final AtomicLong inboxBytes = new AtomicLong();
   private final Runnable drainInbox = this::drainInbox;
+  /** A requestWritable() is waiting for its onWritable: later calls coalesce into it. */
+  private final AtomicBoolean writablePending = new AtomicBoolean();
 
   /** Bytes queued on the loop side (codec + transport), published for off-loop isWritable(). */
   private volatile long loopQueued;
@@ -144,11 +146,19 @@ public final class WsSessionCore implements TransportHandler {
         closeOnLoop(code, reason);
         return true;
       }, 0);
+      // the close is queued: later sends must be refused now, not accepted and then dropped by closeOnLoop
+      closing = true;
     }
   }
 
   /** Asks for one {@link WsEndpoint#onWritable()} once the queue is at or below the low watermark. */
   public void requestWritable() {
+    if (closing) {
+      return; // no onWritable can follow; and after shutdown the loop would refuse the task
+    }
+    if (!writablePending.compareAndSet(false, true)) {
+      return; // coalesces with the request already waiting
+    }
     thread.execute(() -> {
       if (!terminated && !closeSent) {
         writableRequested = true;
@@ -204,11 +214,21 @@ public final class WsSessionCore implements TransportHandler {
     inboxScheduled.set(false);
     boolean was = dispatching;
     dispatching = true;
-    Runnable r;
-    while ((r = inbox.poll()) != null) {
-      r.run();
+    try {
+      Runnable r;
+      while ((r = inbox.poll()) != null) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          // an app mistake found only here (an unpaired surrogate, a message inside an open fragmented
+          // one): the send already returned true, so drop it, say so, and keep the session going
+          LOG.log(System.Logger.Level.WARNING, "a send queued from another thread was refused on the loop thread;"
+              + " it is dropped", e);
+        }
+      }
+    } finally {
+      dispatching = was;
     }
-    dispatching = was;
     if (!was) {
       flushOut();
     }
@@ -260,6 +280,7 @@ public final class WsSessionCore implements TransportHandler {
     if (writableRequested && !terminated && !closeSent
         && transport.pendingWriteBytes() + conn.pendingOutputBytes() <= settings.sendLowWatermark()) {
       writableRequested = false;
+      writablePending.set(false); // a request made from here on gets its own call
       try {
         endpoint.onWritable();
       } catch (RuntimeException e) {
@@ -353,8 +374,14 @@ public final class WsSessionCore implements TransportHandler {
   @Override
   public void onClosed(Throwable cause) {
     if (!terminated) {
-      terminate(1006, cause == null ? "connection closed" : String.valueOf(cause.getMessage()), true,
-          cause != null ? cause : new IOException("connection closed without a close handshake"));
+      if (cause == null) {
+        // an orderly close the peer did not cause (this side's abort, e.g. by the shutdown timeout, or the
+        // loop shutting down): a local end, with the code we sent if we had started closing
+        terminate(closeSent ? sentCode : 1006, closeSent ? sentReason : "connection closed", false,
+            new IOException("the connection was closed by this side before the close handshake completed"));
+      } else {
+        terminate(1006, String.valueOf(cause.getMessage()), true, cause);
+      }
     }
     cancelTimers();
   }
@@ -447,6 +474,12 @@ public final class WsSessionCore implements TransportHandler {
   }
 
   private void onCloseReceived(WsEvent.CloseReceived c) {
+    if (c.code() == 1006) {
+      // not from the wire (1006 may not be sent): the codec's report of end of input without a close
+      // handshake, which is an abnormal end and needs a cause, not a clean close
+      terminate(1006, c.reason(), true, new EOFException(c.reason()));
+      return;
+    }
     if (closeSent) {
       // our close was answered: the handshake is complete
       finishClose(sentCode, sentReason, false);
@@ -500,7 +533,8 @@ public final class WsSessionCore implements TransportHandler {
       flushOut();
       pongTimer = thread.schedule(java.time.Duration.ofNanos(settings.pongTimeoutNanos()), () -> {
         if (awaitingPong && !terminated) {
-          terminate(1006, "no answer to a keepalive ping within " + millis(settings.pongTimeoutNanos()), true,
+          // a timeout is this side's decision: remote is false (CloseStatus.remote)
+          terminate(1006, "no answer to a keepalive ping within " + millis(settings.pongTimeoutNanos()), false,
               new TimeoutException("peer went silent: no pong within " + millis(settings.pongTimeoutNanos())));
           transport.abort();
         }
