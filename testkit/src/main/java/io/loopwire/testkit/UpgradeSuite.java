@@ -257,8 +257,7 @@ public abstract class UpgradeSuite extends LoopSuite {
     Session<Object> s1 = connect(cli, srv, "/chat?room=1", ClientOptions.defaults(), recorder("c1"));
     assertThat(chat.awaitOpen().requestTarget()).isEqualTo("/chat?room=1");
     assertThat(s1.subprotocol()).isNull();
-    Session<Object> s2 = connect(cli, srv, "/elsewhere", ClientOptions.defaults().withSubprotocols("unknown"),
-        recorder("c2"));
+    Session<Object> s2 = connect(cli, srv, "/elsewhere", ClientOptions.defaults(), recorder("c2"));
     assertThat(x.awaitOpen().requestTarget()).isEqualTo("/elsewhere");
     assertThat(s2.subprotocol()).isNull();
     assertThat(chat.count(Kind.OPEN)).isEqualTo(1);
@@ -272,11 +271,23 @@ public abstract class UpgradeSuite extends LoopSuite {
     Loopwire srv = start(VhostConfig.of("v", 0).withProtocol(WsProtocol.of("x", x).withPath("/x"))
         .withDefaultProtocol(null));
     Recorder client = recorder("client");
-    Throwable t = awaitFailure(startClient().connect(uri(srv.port(), "/nothing"),
-        ClientOptions.defaults().withSubprotocols("nope"), client));
+    Throwable t = awaitFailure(startClient().connect(uri(srv.port(), "/nothing"), ClientOptions.defaults(), client));
     assertThat(t).isInstanceOf(ConnectException.class);
     assertThat(((ConnectException) t).step()).isEqualTo(ConnectException.Step.HANDSHAKE_STATUS);
     assertThat(((ConnectException) t).status()).isEqualTo(404);
+    assertThat(x.events()).isEmpty();
+  }
+
+  @Test
+  void onlyUnknownSubprotocolsOfferedIs400EvenWithADefault() {
+    // a client that offered subprotocols fails a 101 without one (RFC 6455 4.1), so the server says why
+    Recorder x = recorder("x");
+    Loopwire srv = start(VhostConfig.of("v", 0).withProtocol(WsProtocol.of("x", x).withPath("/x")));
+    Throwable t = awaitFailure(startClient().connect(uri(srv.port(), "/x"),
+        ClientOptions.defaults().withSubprotocols("nope", "nada"), recorder("client")));
+    assertThat(t).isInstanceOf(ConnectException.class);
+    assertThat(((ConnectException) t).step()).isEqualTo(ConnectException.Step.HANDSHAKE_STATUS);
+    assertThat(((ConnectException) t).status()).isEqualTo(400);
     assertThat(x.events()).isEmpty();
   }
 
