@@ -1,6 +1,7 @@
 package io.loopwire;
 
-import io.loopwire.engine.HttpAnswer;
+import io.loopwire.engine.HttpServerSettings;
+import io.loopwire.engine.ServerExchange;
 import io.loopwire.engine.ServerRouter;
 import io.loopwire.engine.UpgradeDecision;
 import io.loopwire.loop.Transport;
@@ -8,8 +9,11 @@ import io.loopwire.protocol.http1.Http1Fields;
 import io.loopwire.protocol.http1.Http1Limits;
 import io.loopwire.protocol.http1.Http1Request;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Routes the requests of one listening address to its vhosts (by Host name) and their protocols
@@ -21,22 +25,33 @@ final class PortRouter implements ServerRouter {
 
   private final Loopwire context;
   private final List<VhostRuntime> vhosts = new ArrayList<>();
+  private final Map<VhostRuntime, Mounts> mounts = new IdentityHashMap<>();
 
   PortRouter(Loopwire context) {
     this.context = context;
   }
 
   void add(VhostRuntime v) {
+    mounts.put(v, new Mounts(v.config));
     vhosts.add(v);
   }
 
+  /** The request limits of the port: its first vhost's (the Host header is not known yet). */
   Http1Limits limits() {
-    return Http1Limits.defaults();
+    return vhosts.get(0).config.httpServer().limits();
   }
 
   @Override
-  public long headerTimeoutNanos() {
-    return vhosts.get(0).config.ws().handshakeTimeout().toNanos();
+  public HttpServerSettings settings() {
+    VhostConfig first = vhosts.get(0).config;
+    HttpServerConfig c = first.httpServer();
+    long header = c.headerTimeout().toNanos();
+    long handshake = first.ws().handshakeTimeout().toNanos();
+    if (!first.protocols().isEmpty() && handshake > 0 && (header == 0 || handshake < header)) {
+      header = handshake; // any request might be an upgrade, which must complete in the handshake timeout
+    }
+    return new HttpServerSettings(c.limits(), header, c.idleTimeout().toNanos(), c.lingerTimeout().toNanos(),
+        c.sendHighWatermark(), c.sendLowWatermark(), c.maxSendQueueBytes(), 64 * 1024);
   }
 
   private VhostRuntime select(Http1Request request) {
@@ -124,32 +139,56 @@ final class PortRouter implements ServerRouter {
   }
 
   @Override
-  public HttpAnswer onRequest(Http1Request request, Transport transport) {
+  public void onRequest(ServerExchange exchange) {
+    Http1Request request = exchange.request();
     VhostRuntime vhost = select(request);
+    String target = request.target();
+    int q = target.indexOf('?');
+    String path = q < 0 ? target : target.substring(0, q);
+    String query = q < 0 ? null : target.substring(q + 1);
+    if (!path.startsWith("/")) {
+      // absolute-form (a proxy request) or '*' (OPTIONS): no mount serves these
+      text(exchange, path.equals("*") ? 200 : 404, path.equals("*") ? "" : "not found: " + target);
+      return;
+    }
+    if (vhost.protocolForPath(path) != null) {
+      upgradeRequired(exchange);
+      return;
+    }
+    if (mounts.get(vhost).serve(exchange, path, query)) {
+      return;
+    }
     HttpResponse response = null;
     if (vhost.config.http() != null) {
       try {
-        response = vhost.config.http().handle(request, transport.remoteAddress());
+        response = vhost.config.http().handle(request, exchange.remoteAddress());
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "HTTP handler of vhost " + vhost.config.name() + " threw; answering 500", e);
-        return text(500, "Internal Server Error", "internal error");
+        text(exchange, 500, "internal error");
+        return;
       }
     }
     if (response != null) {
-      return new HttpAnswer(response.status(), null, response.headers(), response.body());
+      exchange.respond(response.status(), null, response.headers(),
+          response.body().length == 0 ? null : ByteBuffer.wrap(response.body()));
+      return;
     }
-    String path = pathOf(request.target());
-    if (vhost.protocolForPath(path) != null || (vhost.config.http() == null && vhost.config.defaultProtocol() != null)) {
-      return new HttpAnswer(426, "Upgrade Required",
-          Http1Fields.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13",
-              "Content-Type", "text/plain; charset=utf-8"),
-          "this is a WebSocket endpoint: connect with a WebSocket client\n".getBytes(StandardCharsets.UTF_8));
+    if (vhost.config.http() == null && vhost.config.defaultProtocol() != null && mounts.get(vhost).isEmpty()) {
+      upgradeRequired(exchange);
+      return;
     }
-    return text(404, "Not Found", "not found: " + path);
+    text(exchange, 404, "not found: " + path);
   }
 
-  private static HttpAnswer text(int status, String reason, String body) {
-    return new HttpAnswer(status, reason, Http1Fields.of("Content-Type", "text/plain; charset=utf-8"),
-        (body + "\n").getBytes(StandardCharsets.UTF_8));
+  private static void upgradeRequired(ServerExchange exchange) {
+    exchange.respond(426, "Upgrade Required",
+        Http1Fields.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13",
+            "Content-Type", "text/plain; charset=utf-8"),
+        ByteBuffer.wrap("this is a WebSocket endpoint: connect with a WebSocket client\n".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static void text(ServerExchange exchange, int status, String body) {
+    exchange.respond(status, null, Http1Fields.of("Content-Type", "text/plain; charset=utf-8"),
+        ByteBuffer.wrap((body + "\n").getBytes(StandardCharsets.UTF_8)));
   }
 }

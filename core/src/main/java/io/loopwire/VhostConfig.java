@@ -22,6 +22,9 @@ import java.util.Set;
  *     gets 426 Upgrade Required and any other gets 404
  * @param ws the session configuration for this vhost's sessions
  * @param user an app object attached to the vhost (the app's; Loopwire never touches it)
+ * @param mounts what plain HTTP requests are served from, matched by longest path prefix
+ *     ({@link Mount}); a request no mount takes goes to {@code http}, then gets 426 or 404 as above
+ * @param httpServer limits, timeouts and watermarks of plain HTTP on this vhost
  */
 public record VhostConfig(
     String name,
@@ -32,7 +35,9 @@ public record VhostConfig(
     String defaultProtocol,
     HttpHandler http,
     WsConfig ws,
-    Object user) {
+    Object user,
+    List<Mount> mounts,
+    HttpServerConfig httpServer) {
 
   public VhostConfig {
     Checks.notNull("vhost name", name);
@@ -51,23 +56,33 @@ public record VhostConfig(
           + " is not one of its protocols " + seen);
     }
     Checks.notNull("ws config of vhost " + name, ws);
+    mounts = List.copyOf(mounts);
+    Set<String> prefixes = new HashSet<>();
+    for (Mount m : mounts) {
+      if (!prefixes.add(m.prefix())) {
+        throw new ConfigException("vhost " + name + " has two mounts at '" + m.prefix() + "'; prefixes must be unique");
+      }
+    }
+    Checks.notNull("http server config of vhost " + name, httpServer);
   }
 
   /** A vhost named {@code name} on 127.0.0.1:{@code port} with no protocols yet. */
   public static VhostConfig of(String name, int port) {
-    return new VhostConfig(name, "127.0.0.1", port, List.of(), List.of(), null, null, WsConfig.defaults(), null);
+    return new VhostConfig(name, "127.0.0.1", port, List.of(), List.of(), null, null, WsConfig.defaults(), null,
+        List.of(), HttpServerConfig.defaults());
   }
 
   public VhostConfig withHost(String v) {
-    return new VhostConfig(name, v, port, serverNames, protocols, defaultProtocol, http, ws, user);
+    return new VhostConfig(name, v, port, serverNames, protocols, defaultProtocol, http, ws, user, mounts, httpServer);
   }
 
   public VhostConfig withPort(int v) {
-    return new VhostConfig(name, host, v, serverNames, protocols, defaultProtocol, http, ws, user);
+    return new VhostConfig(name, host, v, serverNames, protocols, defaultProtocol, http, ws, user, mounts, httpServer);
   }
 
   public VhostConfig withServerNames(String... v) {
-    return new VhostConfig(name, host, port, List.of(v), protocols, defaultProtocol, http, ws, user);
+    return new VhostConfig(name, host, port, List.of(v), protocols, defaultProtocol, http, ws, user, mounts,
+        httpServer);
   }
 
   /** Adds a protocol; the first protocol added becomes the default unless one is set explicitly. */
@@ -75,22 +90,36 @@ public record VhostConfig(
     List<WsProtocol<?>> list = new ArrayList<>(protocols);
     list.add(p);
     return new VhostConfig(name, host, port, serverNames, list, defaultProtocol == null ? p.name() : defaultProtocol,
-        http, ws, user);
+        http, ws, user, mounts, httpServer);
   }
 
   public VhostConfig withDefaultProtocol(String v) {
-    return new VhostConfig(name, host, port, serverNames, protocols, v, http, ws, user);
+    return new VhostConfig(name, host, port, serverNames, protocols, v, http, ws, user, mounts, httpServer);
   }
 
   public VhostConfig withHttp(HttpHandler v) {
-    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, v, ws, user);
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, v, ws, user, mounts, httpServer);
   }
 
   public VhostConfig withWs(WsConfig v) {
-    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, v, user);
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, v, user, mounts,
+        httpServer);
   }
 
   public VhostConfig withUser(Object v) {
-    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, v);
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, v, mounts, httpServer);
+  }
+
+  /** Adds a mount; prefixes must be unique within the vhost. */
+  public VhostConfig withMount(Mount m) {
+    Checks.notNull("mount", m);
+    List<Mount> list = new ArrayList<>(mounts);
+    list.add(m);
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, user, list,
+        httpServer);
+  }
+
+  public VhostConfig withHttpServer(HttpServerConfig v) {
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, user, mounts, v);
   }
 }

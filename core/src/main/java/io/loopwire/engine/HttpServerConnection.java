@@ -15,14 +15,21 @@ import io.loopwire.protocol.http1.Http1Version;
 import io.loopwire.protocol.ws.WsConnection;
 import io.loopwire.protocol.ws.WsRole;
 import io.loopwire.protocol.ws.WsServerHandshake;
+import java.io.EOFException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * One accepted server connection: parses HTTP/1.1 requests, answers plain ones through the router (in
- * order, with keep-alive), and hands a valid WebSocket upgrade to a {@link WsSessionCore}, which then
- * receives every later transport callback.
+ * One accepted server connection: parses HTTP/1.1 requests and runs them one at a time as
+ * {@link ServerExchange}s through the router (so pipelined requests are answered in order), with
+ * keep-alive, a header-read timeout, an idle timeout between requests, and a lingering close; and hands a
+ * valid WebSocket upgrade to a {@link WsSessionCore}, which then receives every later transport callback.
+ *
+ * <p>Flow control: while an exchange waits for its handler (a paused body, a pending response, pipelined
+ * requests behind it) the parser is not drained, and reading stops once {@value #READ_PAUSE_BYTES} bytes
+ * are buffered, so a client can never make the connection hold more than that plus one read.
  *
  * <p>Thread: the transport's loop thread for everything.
  */
@@ -30,45 +37,87 @@ public final class HttpServerConnection implements TransportHandler {
 
   private static final System.Logger LOG = System.getLogger(HttpServerConnection.class.getName());
 
+  /** Buffered request bytes above which reading pauses until the connection catches up. */
+  static final int READ_PAUSE_BYTES = 64 * 1024;
+
+  private enum Wait { NONE, HEADER, IDLE, LINGER }
+
   private final Transport transport;
   private final ServerRouter router;
+  private final HttpServerSettings settings;
   private final Http1RequestParser parser;
   private TransportHandler delegate;
-  private Http1Request current;
+  /** A WebSocket upgrade request whose end of message has not been read yet. */
+  private Http1Request pendingUpgrade;
+  private ServerExchange active;
+  /** No further request will be read: an answer with Connection: close, an error, end of input. */
   private boolean closing;
-  private Timer headerTimer;
+  private boolean lingering;
+  private boolean closed;
+  private boolean processing;
+  private boolean again;
+  private boolean readOn = true;
+  private Throwable closeCause;
+  private Timer timer;
+  private Wait waiting = Wait.NONE;
 
   public HttpServerConnection(Transport transport, ServerRouter router, Http1Limits limits) {
     this.transport = transport;
     this.router = router;
+    this.settings = router.settings();
     this.parser = new Http1RequestParser(limits);
   }
 
   @Override
   public void onOpen(Transport t) {
-    armHeaderTimer();
+    arm(Wait.HEADER);
   }
 
-  private void armHeaderTimer() {
-    long nanos = router.headerTimeoutNanos();
-    if (nanos > 0) {
-      headerTimer = transport.thread().schedule(Duration.ofNanos(nanos), () -> {
-        if (delegate == null && !closing) {
-          LOG.log(System.Logger.Level.DEBUG, "no complete request head from {0} within {1} ms; closing",
-              transport.remoteAddress(), nanos / 1_000_000);
-          closing = true;
-          transport.abort();
-        }
-      });
+  // ---- timers ----
+
+  private void arm(Wait kind) {
+    cancelTimer();
+    long nanos = kind == Wait.HEADER ? settings.headerTimeoutNanos()
+        : kind == Wait.IDLE ? settings.idleTimeoutNanos() : settings.lingerNanos();
+    if (nanos <= 0) {
+      return;
     }
+    waiting = kind;
+    timer = transport.thread().schedule(Duration.ofNanos(nanos), () -> onTimer(kind, nanos));
   }
 
-  private void cancelHeaderTimer() {
-    if (headerTimer != null) {
-      headerTimer.cancel();
-      headerTimer = null;
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel();
+      timer = null;
     }
+    waiting = Wait.NONE;
   }
+
+  private void onTimer(Wait kind, long nanos) {
+    if (waiting != kind || delegate != null || closed) {
+      return;
+    }
+    timer = null;
+    waiting = Wait.NONE;
+    if (kind == Wait.LINGER) {
+      transport.close();
+      return;
+    }
+    if (kind == Wait.HEADER && parser.bufferedBytes() > 0 && active == null && pendingUpgrade == null) {
+      LOG.log(System.Logger.Level.DEBUG, "no complete request head from {0} within {1} ms; answering 408",
+          transport.remoteAddress(), nanos / 1_000_000);
+      writeSimple(408, "no complete request head within " + nanos / 1_000_000 + " ms", false);
+      lingerClose();
+      return;
+    }
+    LOG.log(System.Logger.Level.DEBUG, "{0} connection from {1} timed out after {2} ms; closing",
+        kind == Wait.HEADER ? "silent" : "idle", transport.remoteAddress(), nanos / 1_000_000);
+    closing = true;
+    transport.close();
+  }
+
+  // ---- transport callbacks ----
 
   @Override
   public void onRead(ByteBuffer data) {
@@ -77,7 +126,10 @@ public final class HttpServerConnection implements TransportHandler {
       return;
     }
     if (closing) {
-      return;
+      return; // lingering: read and drop until the peer closes
+    }
+    if (waiting == Wait.IDLE) {
+      arm(Wait.HEADER); // the next request has begun: its head must now arrive in time
     }
     parser.receive(data);
     process();
@@ -89,72 +141,277 @@ public final class HttpServerConnection implements TransportHandler {
       delegate.onReadEof();
       return;
     }
-    parser.receiveEof();
-    process();
-    if (delegate == null) {
-      transport.close();
+    if (closing) {
+      if (!lingering) {
+        transport.close();
+      }
+      return; // lingering: the output is shut, so the transport closes by itself
     }
+    parser.receiveEof();
+    if (active != null && active.isStream() && active.bodyEnded()) {
+      // a client that half-closes during an endless stream (SSE) has gone away
+      closeCause = new EOFException("the client closed the connection during a streamed response");
+      closing = true;
+      transport.close();
+      return;
+    }
+    process();
   }
 
   @Override
   public void onWriteDrained() {
     if (delegate != null) {
       delegate.onWriteDrained();
+      return;
+    }
+    if (active != null) {
+      active.onDrained();
     }
   }
 
   @Override
   public void onClosed(Throwable cause) {
-    cancelHeaderTimer();
+    closed = true;
+    cancelTimer();
     if (delegate != null) {
       delegate.onClosed(cause);
+      return;
+    }
+    ServerExchange ex = active;
+    active = null;
+    if (ex != null) {
+      ex.terminate(cause != null ? cause : closeCause != null ? closeCause
+          : new IOException("the connection closed before the exchange completed"));
     }
   }
 
+  // ---- what exchanges call ----
+
+  /** Flushes now, unless the connection is in the middle of processing (it flushes when it is done). */
+  void flush() {
+    if (!processing) {
+      transport.flush();
+      if (active != null) {
+        active.onDrained();
+      }
+    }
+  }
+
+  /** An exchange may go on: its body was asked for or resumed. */
+  void wakeUp() {
+    process();
+  }
+
+  void onResponseDone(ServerExchange ex) {
+    if (ex == active) {
+      process();
+    }
+  }
+
+  boolean acceptsMoreRequests() {
+    return !closing;
+  }
+
+  /** Resets the connection (a response that cannot be completed, a failed file read). */
+  void failConnection(Throwable cause) {
+    if (closeCause == null) {
+      closeCause = cause;
+    }
+    closing = true;
+    transport.abort();
+  }
+
+  // ---- the request loop ----
+
   private void process() {
-    while (!closing && delegate == null) {
+    if (processing) {
+      again = true;
+      return;
+    }
+    processing = true;
+    try {
+      do {
+        again = false;
+        step();
+      } while (again && !closed);
+    } finally {
+      processing = false;
+    }
+    if (closed) {
+      return;
+    }
+    if (delegate != null && !readOn) {
+      readOn = true;
+      transport.setReadInterest(true);
+    }
+    if (delegate == null) {
+      boolean on = !closing && parser.bufferedBytes() < READ_PAUSE_BYTES;
+      if (on != readOn && !lingering) {
+        readOn = on;
+        transport.setReadInterest(on);
+      }
+    }
+    transport.flush();
+    if (active != null) {
+      active.onDrained();
+    }
+  }
+
+  private void step() {
+    while (delegate == null && !closing && !closed) {
+      ServerExchange ex = active;
+      if (ex != null) {
+        if (ex.responseDone()) {
+          if (!ex.keepAlive()) {
+            lingerClose();
+            return;
+          }
+          if (ex.bodyEnded()) {
+            ex.finish();
+            active = null;
+            arm(parser.bufferedBytes() > 0 ? Wait.HEADER : Wait.IDLE);
+            continue;
+          }
+        }
+        if (ex.bodyEnded() || !ex.wantsBody()) {
+          return; // the exchange waits for its handler
+        }
+      }
       Http1Event ev;
       try {
         ev = parser.nextEvent();
       } catch (RemoteProtocolException e) {
-        LOG.log(System.Logger.Level.DEBUG, "bad request from {0}: {1}", transport.remoteAddress(), e.getMessage());
-        int status = e.statusHint() == 0 ? 400 : e.statusHint();
-        respond(new HttpAnswer(status, null, Http1Fields.of("Content-Type", "text/plain; charset=utf-8"),
-            (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8)), false);
+        protocolError(e);
         return;
       }
       if (ev instanceof Http1Event.RequestHead h) {
-        cancelHeaderTimer();
-        current = h.request();
-      } else if (ev instanceof Http1Event.Body) {
-        // plain handlers get no body yet: it is read (bounded by the limits) and dropped
-      } else if (ev instanceof Http1Event.EndOfMessage) {
-        Http1Request req = current;
-        current = null;
-        if (isWebSocketUpgrade(req)) {
+        onHead(h.request());
+      } else if (ev instanceof Http1Event.Body b) {
+        if (active != null) {
+          active.deliver(b.data());
+        }
+        // the body of an upgrade request is read (bounded by the limits) and dropped
+      } else if (ev instanceof Http1Event.EndOfMessage end) {
+        if (pendingUpgrade != null) {
+          Http1Request req = pendingUpgrade;
+          pendingUpgrade = null;
           upgrade(req);
           return;
         }
-        boolean keepAlive = req.keepAlive() && !req.isUpgrade() && !req.isConnect();
-        respond(router.onRequest(req, transport), keepAlive, req.method().equals("HEAD"));
-        if (!keepAlive) {
-          return;
+        if (active != null) {
+          active.endOfBody(end.trailers());
         }
-        if (parser.state() == io.loopwire.protocol.http1.Http1ParserState.PAUSED) {
-          parser.resume();
-        }
-        armHeaderTimer();
       } else if (ev == Http1Event.Signal.PAUSED) {
-        // an upgrade or CONNECT we do not serve: answered above with Connection: close
-        return;
+        // a non-WebSocket Upgrade (h2c, ...) was answered as plain HTTP: go on with HTTP
+        parser.resume();
       } else if (ev == Http1Event.Signal.END_OF_INPUT) {
         closing = true;
+        cancelTimer();
         transport.close();
         return;
       } else {
-        transport.flush();
+        return; // NEED_DATA
+      }
+    }
+  }
+
+  private void onHead(Http1Request req) {
+    cancelTimer();
+    if (isWebSocketUpgrade(req)) {
+      pendingUpgrade = req;
+      return;
+    }
+    if (req.isConnect()) {
+      writeSimple(405, "CONNECT is not served here: this is not a proxy", false, "Allow",
+          "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
+      lingerClose();
+      return;
+    }
+    long length = declaredLength(req);
+    ServerExchange ex = new ServerExchange(this, transport, settings, req, length);
+    active = ex;
+    if (length == 0) {
+      // no body: read its end now, so the handler sees a complete request
+      Http1Event ev = parser.nextEvent();
+      if (ev instanceof Http1Event.EndOfMessage end) {
+        ex.endOfBody(end.trailers());
+      }
+    }
+    try {
+      router.onRequest(ex);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "the HTTP handler for " + req.method() + " " + req.target()
+          + " threw; answering 500", e);
+      if (!ex.answerForConnection(500, "internal error")) {
+        failConnection(e);
+      }
+    }
+  }
+
+  /** The body length the head declares: 0 for none, -1 for chunked (validated by the parser already). */
+  private static long declaredLength(Http1Request req) {
+    if (req.headers().contains("Transfer-Encoding")) {
+      return -1;
+    }
+    String cl = req.headers().get("Content-Length");
+    if (cl == null) {
+      return 0;
+    }
+    int comma = cl.indexOf(',');
+    return Long.parseLong((comma < 0 ? cl : cl.substring(0, comma)).strip());
+  }
+
+  private void protocolError(RemoteProtocolException e) {
+    LOG.log(System.Logger.Level.DEBUG, "bad request from {0}: {1}", transport.remoteAddress(), e.getMessage());
+    int status = e.statusHint() == 0 ? 400 : e.statusHint();
+    ServerExchange ex = active;
+    if (ex != null) {
+      if (!ex.answerForConnection(status, e.getMessage())) {
+        failConnection(e); // a response is under way: its framing cannot be repaired
         return;
       }
+      closeCause = e;
+    } else {
+      writeSimple(status, e.getMessage(), false);
+    }
+    lingerClose();
+  }
+
+  /**
+   * This side will read no more requests: shut the output once the queue is written, and read and drop
+   * what the client still sends until it closes or the linger time runs out, so that it receives the
+   * last response instead of a reset.
+   */
+  private void lingerClose() {
+    if (lingering || closed) {
+      return;
+    }
+    closing = true;
+    lingering = true;
+    transport.flush();
+    transport.shutdownOutput();
+    if (!readOn) {
+      readOn = true;
+      transport.setReadInterest(true);
+    }
+    arm(Wait.LINGER);
+    if (waiting != Wait.LINGER) {
+      transport.close(); // no linger time configured
+    }
+  }
+
+  /** Writes a complete short text response with Connection: close. */
+  void writeSimple(int status, String message, boolean headOnly, String... extraHeaders) {
+    byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+    Http1Fields.Builder h = Http1Fields.builder();
+    for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
+      h.add(extraHeaders[i], extraHeaders[i + 1]);
+    }
+    h.add("Content-Type", "text/plain; charset=utf-8").add("Content-Length", Integer.toString(body.length))
+        .add("Connection", "close").add("Date", HttpDates.now());
+    transport.write(Http1Serializer.responseHead(Http1Response.of(status, h.build())));
+    if (!headOnly) {
+      transport.write(ByteBuffer.wrap(body));
     }
   }
 
@@ -199,26 +456,15 @@ public final class HttpServerConnection implements TransportHandler {
   }
 
   private void respond(HttpAnswer a, boolean keepAlive) {
-    respond(a, keepAlive, false);
-  }
-
-  private void respond(HttpAnswer a, boolean keepAlive, boolean head) {
     Http1Fields.Builder h = a.headers().toBuilder();
     h.set("Content-Length", Integer.toString(a.body() == null ? 0 : a.body().length));
-    if (!keepAlive) {
-      h.set("Connection", "close");
-    }
+    h.set("Connection", "close");
     String reason = a.reason() != null ? a.reason() : Http1Response.defaultReason(a.status());
     transport.write(Http1Serializer.responseHead(new Http1Response(a.status(), reason, Http1Version.HTTP_1_1,
         h.build())));
-    if (!head && a.body() != null && a.body().length > 0) {
+    if (a.body() != null && a.body().length > 0) {
       transport.write(ByteBuffer.wrap(a.body()));
     }
-    transport.flush();
-    if (!keepAlive) {
-      closing = true;
-      cancelHeaderTimer();
-      transport.close();
-    }
+    lingerClose();
   }
 }

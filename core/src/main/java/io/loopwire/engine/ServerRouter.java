@@ -16,9 +16,12 @@ public interface ServerRouter {
    */
   UpgradeDecision onUpgrade(Http1Request request, List<String> offeredProtocols, Transport transport);
 
-  /** Answers a plain HTTP request (its body, if any, has been read and dropped). */
-  HttpAnswer onRequest(Http1Request request, Transport transport);
+  /**
+   * Answers a plain HTTP request, now or later (from any thread), through {@code exchange}. Requests on
+   * one connection come one at a time: the next is read once this one's response is complete.
+   */
+  void onRequest(ServerExchange exchange);
 
-  /** Settings for new connections: the handshake (header read) timeout in nanoseconds; 0 is off. */
-  long headerTimeoutNanos();
+  /** Settings for new connections (timeouts, watermarks); the parser's limits come with the constructor. */
+  HttpServerSettings settings();
 }
