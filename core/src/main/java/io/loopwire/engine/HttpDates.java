@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.Locale;
 
 /** HTTP dates (RFC 9110 5.6.7): IMF-fixdate out, the three historic forms in. */
@@ -12,8 +14,12 @@ public final class HttpDates {
 
   private static final DateTimeFormatter IMF_FIXDATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter RFC_850 =
-      DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+  /** Two-digit years are read as 1970-2069 (RFC 9110 5.6.7 asks for "not more than 50 years ahead"). */
+  private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder()
+      .appendPattern("EEEE, dd-MMM-")
+      .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+      .appendPattern(" HH:mm:ss 'GMT'")
+      .toFormatter(Locale.US).withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter ASCTIME =
       DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC);
 

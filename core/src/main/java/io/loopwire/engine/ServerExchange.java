@@ -204,7 +204,8 @@ public final class ServerExchange {
 
   /**
    * Answers with {@code length} bytes of {@code channel} from {@code position}, read in chunks as the
-   * socket drains. The channel is transferred: it is closed when the response ends, however it ends.
+   * socket drains. The channel is transferred: it is closed when the response ends, however it ends. It
+   * may be null for a HEAD request, which gets the head alone.
    */
   public void respondFile(int status, String reason, Http1Fields headers, FileChannel channel, long position,
       long length) {
@@ -740,6 +741,9 @@ public final class ServerExchange {
   }
 
   static void closeQuietly(FileChannel c) {
+    if (c == null) {
+      return;
+    }
     try {
       c.close();
     } catch (IOException e) {

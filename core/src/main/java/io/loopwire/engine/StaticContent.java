@@ -74,7 +74,13 @@ public final class StaticContent {
 
   /** Percent-decodes {@code s[from, to)} as UTF-8; null if malformed. */
   static String decode(String s, int from, int to) {
-    if (s.indexOf('%', from) < 0 || s.indexOf('%', from) >= to) {
+    int pct = s.indexOf('%', from);
+    if (pct < 0 || pct >= to) {
+      for (int i = from; i < to; i++) {
+        if (s.charAt(i) > 0x7F) {
+          return null; // the request parser allows only ASCII in a target; be strict here too
+        }
+      }
       return s.substring(from, to);
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(to - from);
@@ -285,7 +291,7 @@ public final class StaticContent {
     if (plan.contentRange() != null) {
       h.add("Content-Range", plan.contentRange());
     }
-    if (file != null) {
+    if (bytes == null) {
       exchange.respondFile(status, null, h.build(), file, plan.offset(), plan.length());
     } else {
       exchange.respond(status, null, h.build(), ByteBuffer.wrap(bytes, (int) plan.offset(), (int) plan.length()));
@@ -315,8 +321,6 @@ public final class StaticContent {
   }
 
   private static void closeQuietly(FileChannel file) {
-    if (file != null) {
-      ServerExchange.closeQuietly(file);
-    }
+    ServerExchange.closeQuietly(file);
   }
 }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -265,20 +266,122 @@ public final class RawSocket implements AutoCloseable {
 
   /** Reads a whole response (head and body). */
   public Response readResponse() {
+    return readResponse("GET");
+  }
+
+  /**
+   * Reads a whole response to a request with {@code method}: no body after HEAD, 1xx, 204 or 304; a
+   * chunked body decoded (trailers dropped); else Content-Length bytes, or everything until end of stream.
+   */
+  public Response readResponse(String method) {
     Head h = readHead();
     String len = h.header("Content-Length");
     try {
+      if (method.equals("HEAD") || h.status() < 200 || h.status() == 204 || h.status() == 304) {
+        return new Response(h, new byte[0]);
+      }
+      String te = h.header("Transfer-Encoding");
+      if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+        return new Response(h, readChunkedBody());
+      }
       if (len != null) {
         return new Response(h, readExactly(Integer.parseInt(len)));
-      }
-      if (h.status() == 101 || h.status() == 204 || h.status() == 304) {
-        return new Response(h, new byte[0]);
       }
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       in.transferTo(b);
       return new Response(h, b.toByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException("reading an HTTP body failed", e);
+    }
+  }
+
+  /** Reads one CRLF-terminated line (without the CRLF), at most 64 KiB. */
+  public String readLine() {
+    try {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      int prev = -1;
+      while (true) {
+        int c = readByte();
+        if (c == '\n' && prev == '\r') {
+          byte[] line = b.toByteArray();
+          return new String(line, 0, line.length - 1, StandardCharsets.ISO_8859_1);
+        }
+        b.write(c);
+        prev = c;
+        if (b.size() > 64 * 1024) {
+          throw new IOException("line longer than 64 KiB");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a line failed", e);
+    }
+  }
+
+  /** Reads a chunked body after its head, up to and including the trailer section (trailers dropped). */
+  public byte[] readChunkedBody() {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    try {
+      while (true) {
+        String sizeLine = readLine();
+        int semi = sizeLine.indexOf(';');
+        int size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+        if (size == 0) {
+          while (!readLine().isEmpty()) {
+            // trailer fields
+          }
+          return body.toByteArray();
+        }
+        body.write(readExactly(size));
+        if (readByte() != '\r' || readByte() != '\n') {
+          throw new IOException("chunk data not followed by CRLF");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a chunked body failed", e);
+    }
+  }
+
+  /** A request as a raw server reads it: head and body (by Content-Length or chunked). */
+  public record Request(Head head, byte[] body) {
+
+    public String method() {
+      return head.startLine().split(" ", 3)[0];
+    }
+
+    public String target() {
+      return head.startLine().split(" ", 3)[1];
+    }
+
+    public String header(String name) {
+      return head.header(name);
+    }
+
+    public String bodyText() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Reads one request (head and body). */
+  public Request readRequest() {
+    Head h = readHead();
+    String te = h.header("Transfer-Encoding");
+    if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+      return new Request(h, readChunkedBody());
+    }
+    String len = h.header("Content-Length");
+    try {
+      return new Request(h, len == null ? new byte[0] : readExactly(Integer.parseInt(len)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a request body failed", e);
+    }
+  }
+
+  /** Reads exactly {@code n} bytes. */
+  public byte[] readBytes(int n) {
+    try {
+      return readExactly(n);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + n + " bytes failed", e);
     }
   }
 
