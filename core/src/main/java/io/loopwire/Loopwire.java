@@ -51,6 +51,7 @@ public final class Loopwire implements AutoCloseable {
   private final List<VhostRuntime> vhosts = new ArrayList<>();
   private final Set<SessionBinding<?>> live = ConcurrentHashMap.newKeySet();
   private final Set<ClientConnection<?>> clients = ConcurrentHashMap.newKeySet();
+  private final Set<HttpClient> httpClients = ConcurrentHashMap.newKeySet();
   private final ExecutorService resolver;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Void> sessionsDone = new CompletableFuture<>();
@@ -214,6 +215,9 @@ public final class Loopwire implements AutoCloseable {
     for (ClientConnection<?> c : clients) {
       c.cancel();
     }
+    for (HttpClient h : httpClients) {
+      h.shutdown(); // fails what is pending (CANCELLED) on the loop threads before they stop
+    }
     for (SessionBinding<?> b : live) {
       Session<?> s = b.session();
       if (s.core != null) {
@@ -286,6 +290,20 @@ public final class Loopwire implements AutoCloseable {
   void sessionEnded(SessionBinding<?> b) {
     live.remove(b);
     checkSessionsDone();
+  }
+
+  /** Returns false if the context is already closing. */
+  boolean registerHttpClient(HttpClient c) {
+    httpClients.add(c);
+    if (closing.get()) {
+      httpClients.remove(c);
+      return false;
+    }
+    return true;
+  }
+
+  void unregisterHttpClient(HttpClient c) {
+    httpClients.remove(c);
   }
 
   void clientDone(ClientConnection<?> c) {
