@@ -55,6 +55,14 @@ report "libwebsockets-test-client" "$lwsc" "apt-get install -y libwebsockets-tes
 curl_version=$(probe curl --version | head -n 1 | cut -d' ' -f1-2)
 report "curl" "$curl_version" "apt-get install -y curl"
 
+wrk_version=""
+command -v wrk >/dev/null 2>&1 && wrk_version=$(dpkg-query -W -f 'wrk ${Version}' wrk 2>/dev/null || echo wrk)
+report "wrk" "$wrk_version" "apt-get install -y wrk"
+
+nginx_version=""
+[ -x /usr/sbin/nginx ] && nginx_version=$(/usr/sbin/nginx -v 2>&1 | cut -d' ' -f3)
+report "nginx" "$nginx_version" "apt-get install -y nginx-light"
+
 java_version=""
 command -v java >/dev/null 2>&1 && java_version=$(timeout 20 java -version 2>&1 | head -n 1)
 report "java (JDK WebSocket client)" "$java_version" "apt-get install -y openjdk-17-jdk-headless"

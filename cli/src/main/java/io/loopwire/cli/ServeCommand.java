@@ -1,10 +1,14 @@
 package io.loopwire.cli;
 
+import io.loopwire.HttpServerConfig;
 import io.loopwire.Loopwire;
 import io.loopwire.LoopwireConfig;
+import io.loopwire.Mount;
 import io.loopwire.VhostConfig;
 import io.loopwire.WsProtocol;
-import java.util.Set;
+import io.loopwire.protocol.http1.Http1Fields;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -13,7 +17,8 @@ import picocli.CommandLine.Option;
 /** {@code loopwire serve}: the test server with the demo page and the four demo protocols. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Run the test server: a demo page at / and the protocols echo (default), dumb-increment,"
-        + " mirror and status, selected by subprotocol or by path (/dumb-increment, /mirror, /status).")
+        + " mirror and status, selected by subprotocol or by path (/dumb-increment, /mirror, /status)."
+        + " With --root DIR, DIR is served at / and the demo page moves to /demo/.")
 final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
@@ -28,12 +33,35 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0", description = "Loop threads (default: available processors).")
   int threads;
 
+  @Option(names = "--root", paramLabel = "DIR",
+      description = "Serve the files under DIR at / (the demo page moves to /demo/).")
+  Path root;
+
+  @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "1048576",
+      description = "Largest request body accepted; larger ones get 413 (default: ${DEFAULT-VALUE}).")
+  long maxBodyBytes;
+
+  /** Where the demo page's files are, on the classpath. */
+  static final String DEMO_RESOURCES = "io/loopwire/cli/demo/";
+
   @Override
   public Integer call() throws Exception {
+    if (root != null && !Files.isDirectory(root)) {
+      System.err.println("loopwire: --root " + root + " is not a directory");
+      return 2;
+    }
+    if (maxBodyBytes < 0) {
+      System.err.println("loopwire: --max-body-bytes must not be negative, got " + maxBodyBytes);
+      return 2;
+    }
     DemoProtocols.Status status = new DemoProtocols.Status();
-    VhostConfig vhost = VhostConfig.of("default", port).withHost(host)
-        .withHttp(new ClasspathFiles("/io/loopwire/cli/demo/",
-            Set.of("index.html", "app.js", "style.css", "favicon.svg")));
+    Mount demo = Mount.classpath(root == null ? "/" : "/demo", ServeCommand.class.getClassLoader(), DEMO_RESOURCES)
+        .withHeaders(Http1Fields.of("Cache-Control", "no-cache"));
+    VhostConfig vhost = VhostConfig.of("default", port).withHost(host).withMount(demo)
+        .withHttpServer(HttpServerConfig.defaults().withMaxBodyBytes(maxBodyBytes));
+    if (root != null) {
+      vhost = vhost.withMount(Mount.directory("/", root));
+    }
     for (WsProtocol<?> p : DemoProtocols.all(status)) {
       vhost = vhost.withProtocol(p);
     }
@@ -50,8 +78,14 @@ final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "loopwire-shutdown"));
     String shown = host.contains(":") ? "[" + host + "]" : host;
-    System.out.println("loopwire: serving on http://" + shown + ":" + lw.port() + "/ (ws://" + shown + ":"
-        + lw.port() + "/); open the URL in a browser; Ctrl-C stops");
+    String base = "http://" + shown + ":" + lw.port();
+    if (root == null) {
+      System.out.println("loopwire: serving on " + base + "/ (ws://" + shown + ":" + lw.port()
+          + "/); open the URL in a browser; Ctrl-C stops");
+    } else {
+      System.out.println("loopwire: serving on " + base + "/ (files from " + root.toAbsolutePath().normalize()
+          + "; the demo page at " + base + "/demo/; ws://" + shown + ":" + lw.port() + "/); Ctrl-C stops");
+    }
     System.out.flush();
     stopped.await();
     return 0;

@@ -27,7 +27,9 @@ final class Peers {
         "apt-get install -y python3-websockets (and run it with /usr/bin/python3, not a pyenv python3)"),
     LWS_TEST_SERVER("/usr/bin/libwebsockets-test-server", "apt-get install -y libwebsockets-test-server"),
     LWS_TEST_CLIENT("/usr/bin/libwebsockets-test-client", "apt-get install -y libwebsockets-test-server"),
-    CURL("curl", "apt-get install -y curl");
+    CURL("curl", "apt-get install -y curl"),
+    WRK("wrk", "apt-get install -y wrk"),
+    NGINX("/usr/sbin/nginx", "apt-get install -y nginx-light");
 
     final String description;
     final String install;
@@ -41,6 +43,7 @@ final class Peers {
   static final String PYTHON = "/usr/bin/python3";
   static final String LWS_SERVER = "/usr/bin/libwebsockets-test-server";
   static final String LWS_CLIENT = "/usr/bin/libwebsockets-test-client";
+  static final String NGINX_BIN = "/usr/sbin/nginx";
 
   private static final Map<Peer, String> MISSING = new ConcurrentHashMap<>();
   private static final Map<Peer, Boolean> CHECKED = new ConcurrentHashMap<>();
@@ -96,6 +99,8 @@ final class Peers {
       case LWS_TEST_SERVER -> Files.isExecutable(Path.of(LWS_SERVER)) ? null : LWS_SERVER + " is not executable";
       case LWS_TEST_CLIENT -> Files.isExecutable(Path.of(LWS_CLIENT)) ? null : LWS_CLIENT + " is not executable";
       case CURL -> runs(List.of("curl", "--version")) ? null : "no curl on PATH";
+      case WRK -> runs(List.of("sh", "-c", "command -v wrk")) ? null : "no wrk on PATH";
+      case NGINX -> Files.isExecutable(Path.of(NGINX_BIN)) ? null : NGINX_BIN + " is not executable";
     };
   }
 
