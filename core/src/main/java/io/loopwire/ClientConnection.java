@@ -2,13 +2,16 @@ package io.loopwire;
 
 import io.loopwire.engine.ClientCallbacks;
 import io.loopwire.engine.ConnectStep;
+import io.loopwire.engine.ProxyTunnel;
 import io.loopwire.engine.WsClientConnector;
 import io.loopwire.engine.WsEndpoint;
 import io.loopwire.loop.ConnectRequest;
 import io.loopwire.loop.LoopThread;
 import io.loopwire.loop.Timer;
 import io.loopwire.loop.Transport;
+import io.loopwire.loop.TransportHandler;
 import io.loopwire.protocol.http1.Http1Fields;
+import io.loopwire.protocol.http1.Http1Limits;
 import io.loopwire.protocol.uri.Uri;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -86,7 +89,7 @@ final class ClientConnection<S> {
       fail(ConnectStep.CANCELLED, 0, "the connection was cancelled or the context closed", null, false);
       return;
     }
-    String host = uri.host();
+    String host = options.proxy() != null ? options.proxy().host() : uri.host();
     long deadline = System.nanoTime() + options.connectTimeout().toNanos();
     if (isLiteral(host)) {
       resolved(host, () -> InetAddress.getByName(host), deadline);
@@ -142,7 +145,16 @@ final class ClientConnection<S> {
     long left = Math.max(1_000_000L, deadline - System.nanoTime());
     connector = new WsClientConnector(uri.hostForHeader(), uri.requestTarget(), options.subprotocols(),
         options.headers(), Settings.of(options.ws()), options.ws().handshakeTimeout().toNanos(), new Callbacks());
-    connectRequest = context.loop().connect(new InetSocketAddress(address, uri.port()), thread, connector,
+    TransportHandler handler = connector;
+    int port = uri.port();
+    HttpProxy proxy = options.proxy();
+    if (proxy != null) {
+      // the tunnel opens the connector once the proxy has answered 2xx (TLS, for wss, would sit inside it)
+      handler = new ProxyTunnel(uri.hostForHeader() + ":" + uri.port(), proxy.headers(), Http1Limits.defaults(),
+          handler, left);
+      port = proxy.port();
+    }
+    connectRequest = context.loop().connect(new InetSocketAddress(address, port), thread, handler,
         Duration.ofNanos(left));
   }
 

@@ -14,12 +14,16 @@ import java.util.List;
  * @param connectTimeout time allowed for DNS and TCP; default 10 s
  * @param ws session configuration, including the handshake timeout; default {@link WsConfig#defaults()}
  * @param reconnect reconnect policy, or {@code null} (the default) for none
+ * @param proxy an HTTP proxy to reach the server through a {@code CONNECT} tunnel (ws and wss alike), or
+ *     {@code null} (the default); a refusal fails the attempt at step {@code TCP} with the proxy's status
+ *     in the message
  */
 public record ClientOptions(
-    List<String> subprotocols, Http1Fields headers, Duration connectTimeout, WsConfig ws, ReconnectPolicy reconnect) {
+    List<String> subprotocols, Http1Fields headers, Duration connectTimeout, WsConfig ws, ReconnectPolicy reconnect,
+    HttpProxy proxy) {
 
   private static final ClientOptions DEFAULTS =
-      new ClientOptions(List.of(), Http1Fields.empty(), Duration.ofSeconds(10), WsConfig.defaults(), null);
+      new ClientOptions(List.of(), Http1Fields.empty(), Duration.ofSeconds(10), WsConfig.defaults(), null, null);
 
   public ClientOptions {
     subprotocols = List.copyOf(subprotocols);
@@ -38,22 +42,26 @@ public record ClientOptions(
   }
 
   public ClientOptions withSubprotocols(String... v) {
-    return new ClientOptions(List.of(v), headers, connectTimeout, ws, reconnect);
+    return new ClientOptions(List.of(v), headers, connectTimeout, ws, reconnect, proxy);
   }
 
   public ClientOptions withHeaders(Http1Fields v) {
-    return new ClientOptions(subprotocols, v, connectTimeout, ws, reconnect);
+    return new ClientOptions(subprotocols, v, connectTimeout, ws, reconnect, proxy);
   }
 
   public ClientOptions withConnectTimeout(Duration v) {
-    return new ClientOptions(subprotocols, headers, v, ws, reconnect);
+    return new ClientOptions(subprotocols, headers, v, ws, reconnect, proxy);
   }
 
   public ClientOptions withWs(WsConfig v) {
-    return new ClientOptions(subprotocols, headers, connectTimeout, v, reconnect);
+    return new ClientOptions(subprotocols, headers, connectTimeout, v, reconnect, proxy);
   }
 
   public ClientOptions withReconnect(ReconnectPolicy v) {
-    return new ClientOptions(subprotocols, headers, connectTimeout, ws, v);
+    return new ClientOptions(subprotocols, headers, connectTimeout, ws, v, proxy);
+  }
+
+  public ClientOptions withProxy(HttpProxy v) {
+    return new ClientOptions(subprotocols, headers, connectTimeout, ws, reconnect, v);
   }
 }

@@ -202,7 +202,8 @@ final class HttpClientConnection implements TransportHandler {
     if (origin.secure) {
       h = settings.tls().wrap(origin.host, origin.port, h);
       if (viaProxy) {
-        h = new ProxyTunnel(origin.hostForHeader + ":" + origin.port, settings.proxyHeaders(), settings.limits(), h);
+        h = new ProxyTunnel(origin.hostForHeader + ":" + origin.port, settings.proxyHeaders(), settings.limits(), h,
+            0); // the connect timer covers the tunnel
       }
     }
     int port = viaProxy ? settings.proxyPort() : origin.port;

@@ -1,5 +1,6 @@
 package io.loopwire.engine;
 
+import io.loopwire.loop.Timer;
 import io.loopwire.loop.Transport;
 import io.loopwire.loop.TransportHandler;
 import io.loopwire.protocol.RemoteProtocolException;
@@ -11,7 +12,9 @@ import io.loopwire.protocol.http1.Http1ResponseParser;
 import io.loopwire.protocol.http1.Http1Serializer;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * Opens a tunnel through an HTTP proxy (RFC 9110 9.3.6): sends {@code CONNECT host:port}, and once the
@@ -44,7 +47,9 @@ public final class ProxyTunnel implements TransportHandler {
   private final Http1Fields headers;
   private final Http1Limits limits;
   private final TransportHandler inner;
+  private final long timeoutNanos;
   private Transport transport;
+  private Timer timer;
   private Http1ResponseParser parser;
   private boolean established;
   private boolean done;
@@ -52,12 +57,16 @@ public final class ProxyTunnel implements TransportHandler {
   /**
    * @param authority {@code host:port} of the target, as the CONNECT request names it
    * @param headers extra fields for the proxy, such as Proxy-Authorization
+   * @param timeoutNanos how long the proxy may take to answer, failing with a
+   *     {@link SocketTimeoutException}; 0 if the caller bounds the connect itself
    */
-  public ProxyTunnel(String authority, Http1Fields headers, Http1Limits limits, TransportHandler inner) {
+  public ProxyTunnel(String authority, Http1Fields headers, Http1Limits limits, TransportHandler inner,
+      long timeoutNanos) {
     this.authority = authority;
     this.headers = headers;
     this.limits = limits;
     this.inner = inner;
+    this.timeoutNanos = timeoutNanos;
   }
 
   @Override
@@ -68,6 +77,14 @@ public final class ProxyTunnel implements TransportHandler {
     Http1Fields h = Http1Fields.builder().add("Host", authority).addAll(headers).build();
     t.write(Http1Serializer.requestHead(Http1Request.of("CONNECT", authority, h)));
     t.flush();
+    if (timeoutNanos > 0) {
+      timer = t.thread().schedule(Duration.ofNanos(timeoutNanos), () -> {
+        if (!established && !done) {
+          refuse(new SocketTimeoutException("the proxy did not answer CONNECT " + authority + " within "
+              + timeoutNanos / 1_000_000 + " ms"));
+        }
+      });
+    }
   }
 
   @Override
@@ -101,6 +118,7 @@ public final class ProxyTunnel implements TransportHandler {
         }
       } else if (ev == Http1Event.Signal.PAUSED) {
         established = true;
+        cancelTimer();
         ByteBuffer leftover = parser.takeLeftover();
         parser = null;
         inner.onOpen(transport);
@@ -118,7 +136,15 @@ public final class ProxyTunnel implements TransportHandler {
     }
   }
 
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel();
+      timer = null;
+    }
+  }
+
   private void refuse(IOException cause) {
+    cancelTimer();
     if (!done) {
       done = true;
       inner.onConnectFailed(cause);
@@ -149,6 +175,7 @@ public final class ProxyTunnel implements TransportHandler {
       inner.onClosed(cause);
     } else if (!done) {
       done = true;
+      cancelTimer();
       inner.onConnectFailed(cause != null ? cause : new ProxyRefusedException(0, "the connection to the proxy "
           + "closed before the tunnel opened", null));
     }

@@ -3,6 +3,8 @@ package io.loopwire.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.loopwire.ClientOptions;
+import io.loopwire.ConnectException;
 import io.loopwire.HttpClient;
 import io.loopwire.HttpClientConfig;
 import io.loopwire.HttpClientException;
@@ -16,6 +18,7 @@ import io.loopwire.Mount;
 import io.loopwire.ResponseBodyListener;
 import io.loopwire.ResponseStream;
 import io.loopwire.ResponseStreamListener;
+import io.loopwire.Session;
 import io.loopwire.VhostConfig;
 import io.loopwire.protocol.http1.Http1Fields;
 import java.io.ByteArrayOutputStream;
@@ -643,6 +646,29 @@ public abstract class HttpClientSuite extends LoopSuite {
         .withProxy(HttpProxy.of("127.0.0.1", silentProxy.port())).withTls(IDENTITY_TLS));
     assertThat(failure(send(c, HttpClientRequest.get("https://127.0.0.1:9/"))).kind())
         .isEqualTo(HttpClientException.Kind.CONNECT_TIMEOUT);
+  }
+
+  @Test
+  void aWebSocketClientConnectsThroughAProxyTunnel() {
+    Recorder server = recorder("server").echo();
+    Loopwire srv = startServer(server);
+    TestProxy proxy = closeLater(TestProxy.start());
+    Recorder client = recorder("client");
+    Session<Object> session = await(startClient().connect(uri(srv.port(), "/"),
+        ClientOptions.defaults().withProxy(HttpProxy.of("127.0.0.1", proxy.port())), client));
+    session.sendText("via the proxy");
+    client.awaitText("via the proxy");
+    assertThat(proxy.heads().get(0).startLine()).isEqualTo("CONNECT 127.0.0.1:" + srv.port() + " HTTP/1.1");
+    session.close();
+    client.awaitClose();
+
+    TestProxy refusing = closeLater(TestProxy.start().refuseConnect(403));
+    Recorder refused = recorder("refused");
+    Throwable t = awaitFailure(startClient().connect(uri(srv.port(), "/"),
+        ClientOptions.defaults().withProxy(HttpProxy.of("127.0.0.1", refusing.port())), refused));
+    assertThat(t).isInstanceOf(ConnectException.class).hasMessageContaining("403");
+    assertThat(refused.count(Recorder.Kind.CONNECT_FAILED)).isEqualTo(1);
+    assertThat(refused.count(Recorder.Kind.OPEN)).isZero();
   }
 
   @Test
