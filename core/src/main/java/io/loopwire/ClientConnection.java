@@ -34,6 +34,8 @@ final class ClientConnection<S> {
   private boolean cancelled;
   private WsClientConnector connector;
   private ConnectRequest connectRequest;
+  /** The next attempt, while a reconnect waits; cancelled with the connection (a borrowed loop outlives us). */
+  private io.loopwire.loop.Timer retryTimer;
 
   ClientConnection(Loopwire context, Uri uri, ClientOptions options, WsHandler<S> handler) {
     this.context = context;
@@ -68,6 +70,10 @@ final class ClientConnection<S> {
       }
       if (connector != null) {
         connector.cancel();
+      }
+      if (retryTimer != null && retryTimer.cancel()) {
+        retryTimer = null;
+        fail(ConnectStep.CANCELLED, 0, "the connection was cancelled or the context closed", null, false);
       }
     });
   }
@@ -133,8 +139,8 @@ final class ClientConnection<S> {
     long left = Math.max(1_000_000L, deadline - System.nanoTime());
     connector = new WsClientConnector(uri.hostForHeader(), uri.requestTarget(), options.subprotocols(),
         options.headers(), Settings.of(options.ws()), options.ws().handshakeTimeout().toNanos(), new Callbacks());
-    connectRequest = context.loop().connect(new InetSocketAddress(address, uri.port()), thread, connector,
-        Duration.ofNanos(left));
+    connectRequest = context.loop().connect(new InetSocketAddress(address, uri.port()), thread,
+        context.track(connector), Duration.ofNanos(left));
   }
 
   private void fail(ConnectStep step, int status, String message, Throwable cause, boolean retryable) {
@@ -159,7 +165,10 @@ final class ClientConnection<S> {
       return;
     }
     handler.onReconnecting(failedAttempts + 1, delay, cause);
-    thread.schedule(delay, this::attempt);
+    retryTimer = thread.schedule(delay, () -> {
+      retryTimer = null;
+      attempt();
+    });
   }
 
   private final class Callbacks implements ClientCallbacks {
