@@ -109,7 +109,7 @@ final class NettyConnect implements ConnectRequest, NettyLoop.Handle {
     Channel ch = channel;
     if (ch != null) {
       if (thread.isGone()) {
-        ch.unsafe().closeForcibly();
+        NettyLoop.closeDead(ch);
       } else {
         ch.close();
       }

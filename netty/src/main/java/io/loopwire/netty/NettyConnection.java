@@ -27,10 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * pipeline. All state is confined to the channel's event loop except {@link #open} and the addresses.
  *
  * <ul>
- *   <li>Reads: auto-read is off; the connection asks for one read at a time ({@link Channel#read()}) while
- *       read interest is on, so turning it off stops reads at once. Data a read already in flight brings
- *       after that (a completion loop such as io_uring can have one) is held and delivered on resume.
- *       Each {@code ByteBuf} is lent to {@code onRead} as a {@link ByteBuffer} view and released after.</li>
+ *   <li>Reads: read interest is Netty's auto-read (off until {@code onOpen} has returned). Data that a read
+ *       already in flight brings after interest went off is held and delivered on resume, so
+ *       {@code onRead} never fires while interest is off. Each {@code ByteBuf} is lent to {@code onRead}
+ *       as a {@link ByteBuffer} view and released after.</li>
  *   <li>Writes: {@link #write} queues the caller's buffers; {@link #flush} hands them to Netty wrapped
  *       ({@link Unpooled#wrappedBuffer(ByteBuffer)}, no copy) with one promise on the last, so the queue's
  *       length is known exactly when each batch is written: {@code onWriteDrained} fires when it reaches
@@ -61,6 +61,8 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
   /** Reads that arrived while read interest was off. */
   private ArrayDeque<ByteBuf> held;
   private boolean readWanted = true;
+  /** Whether Netty's auto-read is on for this channel. */
+  private boolean reading;
   private boolean resumeScheduled;
   private boolean eofSeen;
   private boolean eofReported;
@@ -156,7 +158,19 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
       return;
     }
     if (readWanted && !closed && !closing) {
-      channel.read();
+      reading(true);
+    }
+  }
+
+  /**
+   * Turns Netty's reading on or off. Auto-read is the switch: Netty's own back-pressure idiom, and the one
+   * every transport honours (io_uring can miss a reset when reads are requested one {@code read()} at a
+   * time). A read already in flight when it goes off may still complete; its data is held.
+   */
+  private void reading(boolean on) {
+    if (on != reading) {
+      reading = on;
+      channel.config().setAutoRead(on);
     }
   }
 
@@ -206,13 +220,6 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
         }
       }
       buf.release();
-    }
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (opened && readWanted && !eofSeen && !closing && !closed && (held == null || held.isEmpty())) {
-      channel.read();
     }
   }
 
@@ -385,7 +392,11 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
       return;
     }
     readWanted = on;
-    if (!on || closed || closing || !opened) {
+    if (closed || closing || !opened) {
+      return;
+    }
+    if (!on) {
+      reading(false);
       return;
     }
     if ((held != null && !held.isEmpty()) || (eofSeen && !eofReported)) {
@@ -394,7 +405,7 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
         thread.later(this::resume); // never call back from inside the handler's call
       }
     } else if (!eofSeen) {
-      channel.read();
+      reading(true);
     }
   }
 
@@ -406,7 +417,7 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
     }
     reportEofIfDue();
     if (readWanted && !eofSeen && !closed && !closing && (held == null || held.isEmpty())) {
-      channel.read();
+      reading(true);
     }
   }
 
@@ -451,6 +462,7 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
     }
     closing = true;
     open = false;
+    reading(false); // a closing transport reads no more
     releaseHeld();
     if (pending() == 0) {
       terminate(null, false);
@@ -536,7 +548,7 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
     closeCause = cause;
     if (thread.isGone()) {
       // The application's group has terminated: no event loop will ever run the notification.
-      channel.unsafe().closeForcibly();
+      NettyLoop.closeDead(channel);
       notifyClosed();
       return;
     }

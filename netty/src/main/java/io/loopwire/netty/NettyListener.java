@@ -98,9 +98,9 @@ final class NettyListener extends ChannelInboundHandlerAdapter implements Listen
     if (channel != null) {
       channel.close();
     }
-    loop.removeHandle(this);
     closed.complete(null);
     bound.completeExceptionally(cause);
+    loop.removeHandle(this);
   }
 
   /** Netty's native transports report "address in use" as a plain IOException; the SPI promises a BindException. */
@@ -132,6 +132,16 @@ final class NettyListener extends ChannelInboundHandlerAdapter implements Listen
     } catch (Throwable t) {
       NettyLoop.LOG.log(System.Logger.Level.DEBUG, "dropping an accepted connection that failed to set up", t);
       child.unsafe().closeForcibly();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (!released) {
+      // Closed under us: the application's group is shutting down.
+      released = true;
+      closing.set(true);
+      done();
     }
   }
 
@@ -177,7 +187,7 @@ final class NettyListener extends ChannelInboundHandlerAdapter implements Listen
     released = true;
     if (channel == null || thread.isGone()) {
       if (channel != null) {
-        channel.unsafe().closeForcibly();
+        NettyLoop.closeDead(channel);
       }
       done();
       return;
@@ -194,9 +204,8 @@ final class NettyListener extends ChannelInboundHandlerAdapter implements Listen
   }
 
   private void done() {
-    if (!closed.isDone()) {
-      loop.removeHandle(this);
-      closed.complete(null);
+    if (closed.complete(null)) {
+      loop.removeHandle(this); // after: the loop's shutdown completes only once this listener's close has
     }
   }
 

@@ -14,10 +14,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.nio.AbstractNioChannel;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -263,6 +266,31 @@ final class NettyLoop implements Loop {
       if (h.thread() == t) {
         NettyThread.runSafely(h::release);
       }
+    }
+  }
+
+  /**
+   * Closes the socket of a channel whose event loop has terminated without closing it. Netty's
+   * {@code closeForcibly} does that, but asserts that it runs on the (dead) event loop when assertions are
+   * on; then the descriptor is closed directly.
+   */
+  static void closeDead(Channel ch) {
+    try {
+      ch.unsafe().closeForcibly();
+      return;
+    } catch (AssertionError e) {
+      // Assertions are on: fall through.
+    }
+    try {
+      if (ch instanceof UnixChannel) {
+        ((UnixChannel) ch).fd().close();
+      } else if (ch instanceof AbstractNioChannel) {
+        Method javaChannel = AbstractNioChannel.class.getDeclaredMethod("javaChannel");
+        javaChannel.setAccessible(true);
+        ((java.nio.channels.Channel) javaChannel.invoke(ch)).close();
+      }
+    } catch (Exception | LinkageError e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot close " + ch + " after its event loop terminated", e);
     }
   }
 

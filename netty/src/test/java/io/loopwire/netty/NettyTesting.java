@@ -102,6 +102,13 @@ final class NettyTesting {
     assertThat(liveThreads(prefix)).as("live threads named %s*", prefix).isZero();
   }
 
+  /** Waits (bounded) for {@code count} to reach zero; the caller asserts afterwards. */
+  static void awaitZero(java.util.function.IntSupplier count) throws InterruptedException {
+    for (int i = 0; i < 2000 && count.getAsInt() != 0; i++) {
+      Thread.sleep(5);
+    }
+  }
+
   static byte pattern(long i) {
     return (byte) (i * 31 + (i >>> 13));
   }
