@@ -207,6 +207,66 @@ class BorrowedLoopTest {
     }
   }
 
+  @Test
+  void aContextOnAnAppDrivenLoopStartsServesAndClosesOnTheDrivingThread() throws Exception {
+    Echo echo = new Echo(true);
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    CompletableFuture<String> finished = new CompletableFuture<>();
+    Thread app = new Thread(() -> {
+      try {
+        io.loopwire.loop.driven.DrivenLoop loop = io.loopwire.loop.driven.DrivenLoop.open(LoopOptions.defaults());
+        Loopwire lw = server(loop, echo); // on the driving thread: binds without the loop turning
+        port.complete(lw.port());
+        while (!stop.isDone()) {
+          loop.runOnce(Duration.ofMillis(20));
+        }
+        CompletableFuture<Void> closed = lw.shutdown();
+        for (int i = 0; i < 2000 && !closed.isDone(); i++) {
+          loop.runOnce(Duration.ofMillis(20));
+        }
+        loop.shutdown();
+        for (int i = 0; i < 2000 && loop.runOnce(Duration.ofMillis(20)); i++) {
+          // drain the loop's own shutdown
+        }
+        finished.complete(closed.isDone() ? "closed" : "context still closing");
+      } catch (Throwable t) {
+        port.completeExceptionally(t);
+        finished.completeExceptionally(t);
+      }
+    }, "app-driving-thread");
+    app.start();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    CompletableFuture<String> got = new CompletableFuture<>();
+    CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    java.net.http.WebSocket ws = http.newWebSocketBuilder().buildAsync(
+        java.net.URI.create("ws://127.0.0.1:" + port.get(WAIT, TimeUnit.SECONDS) + "/"),
+        new java.net.http.WebSocket.Listener() {
+          @Override
+          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+              boolean last) {
+            got.complete(data.toString());
+            w.request(1);
+            return null;
+          }
+
+          @Override
+          public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code, String reason) {
+            closeCode.complete(code);
+            return null;
+          }
+        }).get(WAIT, TimeUnit.SECONDS);
+    ws.sendText("driven", true).get(WAIT, TimeUnit.SECONDS);
+    assertThat(got.get(WAIT, TimeUnit.SECONDS)).isEqualTo("driven");
+    stop.complete(null);
+    assertThat(finished.get(WAIT, TimeUnit.SECONDS)).isEqualTo("closed");
+    assertThat(closeCode.get(WAIT, TimeUnit.SECONDS)).isEqualTo(CloseStatus.GOING_AWAY);
+    assertThat(echo.opens.get()).isEqualTo(1);
+    assertThat(echo.closes.get()).isEqualTo(1);
+    app.join(TimeUnit.SECONDS.toMillis(WAIT));
+    assertThat(app.isAlive()).isFalse();
+  }
+
   /** Reads to the end; returns -1 at end of stream (after any bytes still in flight). */
   private static int drain(InputStream in) throws Exception {
     byte[] b = new byte[4096];
