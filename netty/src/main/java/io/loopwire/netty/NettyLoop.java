@@ -199,16 +199,53 @@ final class NettyLoop implements Loop {
       closeQuietly(channel);
       throw e;
     }
-    // Netty's native transports cannot take over a java.nio channel, and its NIO transport can only through
-    // internal constructors; adoption belongs to the nio and driven loops.
-    UnsupportedOperationException why = new UnsupportedOperationException(
-        name + " cannot adopt a java.nio SocketChannel; adopt on the nio or driven loop");
-    closeQuietly(channel);
+    if (type != NettyTransportType.NIO) {
+      // A native transport needs the socket's descriptor, which java.nio does not expose.
+      closeQuietly(channel);
+      UnsupportedOperationException why = new UnsupportedOperationException(
+          name + " cannot adopt a java.nio SocketChannel (its descriptor is not reachable); adopt on netty-nio, "
+              + "nio or the driven loop");
+      try {
+        t.execute(() -> NettyConnect.report(handler, why));
+      } catch (RejectedExecutionException e) {
+        NettyConnect.report(handler, e);
+      }
+      return;
+    }
     try {
-      t.execute(() -> NettyConnect.report(handler, why));
+      t.execute(() -> adoptOnLoop(t, channel, handler));
     } catch (RejectedExecutionException e) {
+      closeQuietly(channel);
       NettyConnect.report(handler, e);
     }
+  }
+
+  private void adoptOnLoop(NettyThread t, SocketChannel channel, TransportHandler handler) {
+    Channel ch;
+    try {
+      if (!channel.isOpen()) {
+        throw new java.nio.channels.ClosedChannelException();
+      }
+      if (!channel.isConnected()) {
+        throw new IllegalArgumentException("adopt needs a connected SocketChannel; " + channel + " is not connected");
+      }
+      if (!isRunning()) {
+        throw new java.util.concurrent.CancellationException("adopt abandoned: the loop is shutting down");
+      }
+      ch = new io.netty.channel.socket.nio.NioSocketChannel(channel);
+      configure(ch);
+      ch.pipeline().addLast(NettyConnection.adopted(t, ch, handler));
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      NettyConnect.report(handler, e);
+      return;
+    }
+    t.eventLoop.register(ch).addListener(f -> {
+      if (!f.isSuccess()) {
+        closeQuietly(channel);
+        NettyConnect.report(handler, f.cause());
+      }
+    });
   }
 
   private NettyThread own(LoopThread thread) {
