@@ -35,6 +35,7 @@ final class ClientConnection<S> {
   private boolean cancelled;
   private WsClientConnector connector;
   private ConnectRequest connectRequest;
+  /** The next attempt, while a reconnect waits; cancelled with the connection (a borrowed loop outlives us). */
   private Timer retryTimer;
 
   ClientConnection(Loopwire context, Uri uri, ClientOptions options, WsHandler<S> handler) {
@@ -142,8 +143,8 @@ final class ClientConnection<S> {
     long left = Math.max(1_000_000L, deadline - System.nanoTime());
     connector = new WsClientConnector(uri.hostForHeader(), uri.requestTarget(), options.subprotocols(),
         options.headers(), Settings.of(options.ws()), options.ws().handshakeTimeout().toNanos(), new Callbacks());
-    connectRequest = context.loop().connect(new InetSocketAddress(address, uri.port()), thread, connector,
-        Duration.ofNanos(left));
+    connectRequest = context.loop().connect(new InetSocketAddress(address, uri.port()), thread,
+        context.track(connector), Duration.ofNanos(left));
   }
 
   private void fail(ConnectStep step, int status, String message, Throwable cause, boolean retryable) {

@@ -6,6 +6,7 @@ import io.loopwire.loop.Listener;
 import io.loopwire.loop.Loop;
 import io.loopwire.loop.LoopThread;
 import io.loopwire.loop.Loops;
+import io.loopwire.loop.Timer;
 import io.loopwire.protocol.uri.Uri;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,8 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>Thread: every method may be called from any thread. Ownership: the context owns the loop it created
- * from {@link LoopwireConfig#loop()}, its listeners and sessions; it only borrows handlers and the
- * objects attached to vhosts.
+ * from {@link LoopwireConfig#loop()}, its listeners and sessions; it only borrows handlers, the objects
+ * attached to vhosts, and a loop lent with {@link LoopwireConfig#withLoop(Loop)}, which it never shuts down.
  */
 public final class Loopwire implements AutoCloseable {
 
@@ -45,6 +47,10 @@ public final class Loopwire implements AutoCloseable {
 
   private final LoopwireConfig config;
   private final Loop loop;
+  /** Whether {@link #loop} is the application's (never shut down here) rather than created for this context. */
+  private final boolean loopBorrowed;
+  /** Every transport this context opened, so that shutdown can close them without stopping the loop. */
+  private final TransportTracker transports = new TransportTracker();
   private final Stats stats = new Stats();
   private final Map<String, Listener> listenerByVhost = new LinkedHashMap<>();
   private final List<Listener> listeners = new ArrayList<>();
@@ -56,9 +62,10 @@ public final class Loopwire implements AutoCloseable {
   private final CompletableFuture<Void> sessionsDone = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-  private Loopwire(LoopwireConfig config, Loop loop) {
+  private Loopwire(LoopwireConfig config, Loop loop, boolean loopBorrowed) {
     this.config = config;
     this.loop = loop;
+    this.loopBorrowed = loopBorrowed;
     AtomicInteger n = new AtomicInteger();
     // Name resolution blocks in the JDK, so it never runs on a loop thread.
     ThreadPoolExecutor pool = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -70,8 +77,9 @@ public final class Loopwire implements AutoCloseable {
   }
 
   /**
-   * Creates the loop named in {@code config}, binds every vhost's listener and returns the running
-   * context. Blocks until the listeners are bound.
+   * Creates the loop named in {@code config} (or takes the borrowed one), binds every vhost's listener and
+   * returns the running context. Blocks until the listeners are bound; an app-driven loop binds at once,
+   * so this may be called from the thread that drives it.
    *
    * @throws io.loopwire.loop.UnknownLoopException if the loop is not available (the message lists the
    *     available loops and the artifact that provides the one asked for)
@@ -79,8 +87,9 @@ public final class Loopwire implements AutoCloseable {
    */
   public static Loopwire start(LoopwireConfig config) {
     Checks.notNull("config", config);
-    Loop loop = Loops.create(config.loop(), config.loopOptions());
-    Loopwire lw = new Loopwire(config, loop);
+    boolean borrowed = config.isLoopBorrowed();
+    Loop loop = borrowed ? config.borrowedLoop() : Loops.create(config.loop(), config.loopOptions());
+    Loopwire lw = new Loopwire(config, loop, borrowed);
     try {
       lw.bind();
     } catch (RuntimeException e) {
@@ -88,7 +97,13 @@ public final class Loopwire implements AutoCloseable {
         v.stop(); // per-vhost state created before the failure: closed once, as after a shutdown
       }
       lw.resolver.shutdownNow();
-      loop.shutdown();
+      if (borrowed) {
+        for (Listener l : lw.listeners) {
+          l.close();
+        }
+      } else {
+        loop.shutdown();
+      }
       throw e;
     }
     return lw;
@@ -115,7 +130,8 @@ public final class Loopwire implements AutoCloseable {
           throw new ConfigException("vhost " + v.name() + ": cannot resolve listen host '" + v.host() + "'");
         }
         try {
-          l = loop.listen(addr, ListenOptions.defaults(), t -> new HttpServerConnection(t, router, router.limits()))
+          l = loop.listen(addr, ListenOptions.defaults(),
+                  t -> transports.track(new HttpServerConnection(t, router, router.limits())))
               .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
           throw new UncheckedIOException("vhost " + v.name() + ": cannot listen on " + v.host() + ":" + v.port()
@@ -200,8 +216,16 @@ public final class Loopwire implements AutoCloseable {
 
   /**
    * Graceful shutdown: stops accepting, sends 1001 to every session, waits up to the shutdown timeout for
-   * their close handshakes (then drops the rest), fires every {@code onClose}, closes per-vhost state
-   * and stops the loop. Idempotent; the future completes once everything is released.
+   * their close handshakes (then drops the rest), fires every {@code onClose}, closes the remaining
+   * connections (plain HTTP, handshakes in progress), closes per-vhost state and stops the loop if this
+   * context created it. A borrowed loop keeps running: only this context's listeners, connections and
+   * timers are released from it, and the future completes once each of its connections has closed. If
+   * the application stopped a borrowed loop first, its connections have already closed and the future
+   * still completes. Idempotent; the future completes once everything is released.
+   *
+   * <p>On an app-driven loop the future completes only while the application keeps driving the loop:
+   * call this, then keep calling {@code runOnce} until the future is done (do not block on it from the
+   * driving thread).
    */
   public CompletableFuture<Void> shutdown() {
     if (!closing.compareAndSet(false, true)) {
@@ -212,33 +236,45 @@ public final class Loopwire implements AutoCloseable {
       closing.add(l.close());
     }
     for (ClientConnection<?> c : clients) {
-      c.cancel();
+      try {
+        c.cancel();
+      } catch (RejectedExecutionException e) {
+        // The loop has stopped: the connect was failed when it did.
+      }
     }
     for (SessionBinding<?> b : live) {
       Session<?> s = b.session();
       if (s.core != null) {
-        s.core.goingAway("shutting down");
+        try {
+          s.core.goingAway("shutting down");
+        } catch (RejectedExecutionException e) {
+          // The loop has stopped: the session was closed when it did.
+        }
       }
     }
     checkSessionsDone();
-    LoopThread timerThread = loop.next();
-    timerThread.schedule(config.shutdownTimeout(), () -> {
-      for (SessionBinding<?> b : live) {
-        Session<?> s = b.session();
-        if (s.core != null) {
-          s.core.transport().abort();
-        }
-      }
-    });
+    Timer backstop;
+    try {
+      LoopThread timerThread = loop.next();
+      backstop = timerThread.schedule(config.shutdownTimeout(), this::abortAll);
+    } catch (RejectedExecutionException e) {
+      backstop = null; // the loop has stopped, and closed everything of ours with it
+    }
+    Timer abortTimer = backstop;
     CompletableFuture.allOf(closing.toArray(new CompletableFuture[0]))
         .exceptionally(e -> null)
         .thenCompose(x -> sessionsDone)
+        .thenCompose(x -> transports.closeAll())
         .whenComplete((x, e) -> {
+          if (abortTimer != null) {
+            abortTimer.cancel();
+          }
           for (VhostRuntime v : vhosts) {
             v.stop();
           }
           resolver.shutdownNow();
-          loop.shutdown().whenComplete((y, f) -> {
+          CompletableFuture<Void> loopDone = loopBorrowed ? CompletableFuture.completedFuture(null) : loop.shutdown();
+          loopDone.whenComplete((y, f) -> {
             if (f != null) {
               closed.completeExceptionally(f);
             } else {
@@ -249,7 +285,22 @@ public final class Loopwire implements AutoCloseable {
     return closed;
   }
 
-  /** {@link #shutdown()} and wait for it (at most the shutdown timeout plus 10 s). */
+  /** The shutdown timeout has passed: drop the sessions still closing and every other connection. */
+  private void abortAll() {
+    for (SessionBinding<?> b : live) {
+      Session<?> s = b.session();
+      if (s.core != null) {
+        s.core.transport().abort();
+      }
+    }
+    transports.abortAll();
+  }
+
+  /**
+   * {@link #shutdown()} and wait for it (at most the shutdown timeout plus 10 s). Never call this on the
+   * thread that drives an app-driven loop: the loop could not turn while this waits; use
+   * {@link #shutdown()} and keep driving instead.
+   */
   @Override
   public void close() {
     try {
@@ -265,6 +316,16 @@ public final class Loopwire implements AutoCloseable {
 
   Loop loop() {
     return loop;
+  }
+
+  /** Tracks a client transport's handler so that shutdown can close it. */
+  io.loopwire.loop.TransportHandler track(io.loopwire.loop.TransportHandler handler) {
+    return transports.track(handler);
+  }
+
+  /** Transports this context has open or is opening (for tests). */
+  int liveTransports() {
+    return transports.size();
   }
 
   ExecutorService resolver() {

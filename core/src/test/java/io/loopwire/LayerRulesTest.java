@@ -68,6 +68,24 @@ class LayerRulesTest {
   }
 
   @Test
+  void drivenLoopUsesOnlyTheSpi() {
+    noClasses().that().resideInAPackage("io.loopwire.loop.driven..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.loopwire", "io.loopwire.engine..", "io.loopwire.protocol..", "io.loopwire.loop.nio..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void theNioLoopDoesNotUseTheDrivenLoop() {
+    noClasses().that().resideInAPackage("io.loopwire.loop.nio..")
+        .should().dependOnClassesThat().resideInAPackage("io.loopwire.loop.driven..")
+        .because("each loop implementation stands on the SPI alone")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
   void engineDoesNotUseTheApi() {
     noClasses().that().resideInAPackage("io.loopwire.engine..")
         .should().dependOnClassesThat().resideInAPackage("io.loopwire")
