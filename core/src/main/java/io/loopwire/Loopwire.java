@@ -6,6 +6,8 @@ import io.loopwire.loop.Listener;
 import io.loopwire.loop.Loop;
 import io.loopwire.loop.LoopThread;
 import io.loopwire.loop.Loops;
+import io.loopwire.loop.Transport;
+import io.loopwire.loop.TransportHandler;
 import io.loopwire.loop.Timer;
 import io.loopwire.protocol.uri.Uri;
 import java.io.UncheckedIOException;
@@ -53,6 +55,7 @@ public final class Loopwire implements AutoCloseable {
   private final TransportTracker transports = new TransportTracker();
   private final Stats stats = new Stats();
   private final Map<String, Listener> listenerByVhost = new LinkedHashMap<>();
+  private final Map<String, PortRouter> routerByVhost = new LinkedHashMap<>();
   private final List<Listener> listeners = new ArrayList<>();
   private final List<VhostRuntime> vhosts = new ArrayList<>();
   private final Set<SessionBinding<?>> live = ConcurrentHashMap.newKeySet();
@@ -144,6 +147,91 @@ public final class Loopwire implements AutoCloseable {
         listeners.add(l);
       }
       listenerByVhost.put(v.name(), l);
+      routerByVhost.put(v.name(), router);
+    }
+  }
+
+  /**
+   * Hands an already accepted (or connected) {@code channel} to vhost {@code vhostName}, which serves it
+   * like a connection it accepted itself: HTTP, then WebSocket upgrades (libwebsockets'
+   * {@code lws_adopt_descriptor}), for applications that accept sockets themselves.
+   *
+   * <p>Ownership: the channel is Loopwire's from this call on, whether the call succeeds or fails; on any
+   * failure Loopwire closes it. Thread: any.
+   *
+   * @return completes when the loop has taken the connection, or fails (with the channel closed)
+   * @throws ConfigException if there is no such vhost (the channel is closed first)
+   */
+  public CompletableFuture<Void> adopt(String vhostName, java.nio.channels.SocketChannel channel) {
+    Checks.notNull("channel", channel);
+    PortRouter router = routerByVhost.get(vhostName);
+    if (router == null || closing.get()) {
+      closeQuietly(channel);
+      if (router == null) {
+        throw new ConfigException("no vhost named '" + vhostName + "'; vhosts: " + routerByVhost.keySet());
+      }
+      return CompletableFuture.failedFuture(new IllegalStateException("this Loopwire context is closed"));
+    }
+    CompletableFuture<Void> adopted = new CompletableFuture<>();
+    TransportHandler handler = transports.track(new AdoptedConnection(router, adopted));
+    try {
+      loop.adopt(channel, loop.next(), handler);
+    } catch (RuntimeException e) {
+      closeQuietly(channel);
+      adopted.completeExceptionally(e);
+    }
+    return adopted;
+  }
+
+  private static void closeQuietly(java.nio.channels.SocketChannel channel) {
+    try {
+      channel.close();
+    } catch (java.io.IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "closing an adopted channel failed", e);
+    }
+  }
+
+  /** Creates the server connection once the loop has opened the adopted channel, then steps aside. */
+  private static final class AdoptedConnection implements TransportHandler {
+    private final PortRouter router;
+    private final CompletableFuture<Void> adopted;
+    private TransportHandler delegate;
+
+    AdoptedConnection(PortRouter router, CompletableFuture<Void> adopted) {
+      this.router = router;
+      this.adopted = adopted;
+    }
+
+    @Override
+    public void onOpen(Transport t) {
+      delegate = new HttpServerConnection(t, router, router.limits());
+      delegate.onOpen(t);
+      adopted.complete(null);
+    }
+
+    @Override
+    public void onRead(java.nio.ByteBuffer data) {
+      delegate.onRead(data);
+    }
+
+    @Override
+    public void onReadEof() {
+      delegate.onReadEof();
+    }
+
+    @Override
+    public void onWriteDrained() {
+      delegate.onWriteDrained();
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+      delegate.onClosed(cause);
+    }
+
+    @Override
+    public void onConnectFailed(Throwable cause) {
+      adopted.completeExceptionally(cause);
     }
   }
 
