@@ -7,6 +7,8 @@
 #   A  100 connections, 32 B messages, 1 in flight each            messages/s, p99, server CPU
 #   B  100 connections, 32 B messages, 16 in flight each           messages/s, p99, server CPU
 #   C  10 connections, 64 KiB messages, 4 in flight each           messages/s, MB/s, p99, server CPU
+# (server CPU is sampled from /proc over the measured seconds; "per server CPU-second" divides the rate
+# by it, which stays meaningful when other work on a shared machine takes part of the server's core)
 #   D  $IDLE idle connections (a fresh server)                      server RSS per connection
 #   E  HTTP/1.1 keep-alive, wrk -c 50, a 480-byte response         requests/s, p99, server CPU
 # and prints a table of round means with each figure's ratio to Netty NIO measured in the same run; the
@@ -18,9 +20,10 @@
 # the smallest file of the demo page), Netty serves the same size at /small; the others serve no plain
 # HTTP and show n/a.
 #
-# Each server gets --server-warmup seconds of echo load, not measured, right after it starts (on one core
-# the JIT compiles on the core that serves, and Netty needs about 4 s to reach its steady state), and
-# each scenario its own --warmup seconds before the --duration that counts.
+# Each server gets --server-warmup seconds of echo load, not measured, right after it starts: on one core
+# the JIT compiles on the core that serves, and Netty needs about 4 s of a quiet core (much more on a
+# busy one) to reach its steady state. Each scenario then has its own --warmup seconds (E: 3 more, for the
+# HTTP path) before the --duration that counts.
 #
 # Usage: bench/compare.sh [--rounds N] [--warmup S] [--duration S] [--server-warmup S] [--idle N]
 #                         [--servers "a b"] [--scenarios "A B C D E"] [--no-build]
@@ -33,11 +36,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 rounds=2
-warmup=2
+warmup=3
 duration=5
 idle=10000
 hold=2
-server_warmup=5
+server_warmup=15
 servers="loopwire-nio netty-nio netty-epoll java-websocket node-ws"
 scenarios="A B C D E"
 build=1
@@ -139,6 +142,9 @@ now_ms() { date +%s%3N; }
 # cpu_pct TICKS MILLIS: CPU use over a wall-clock interval, in percent of one core.
 cpu_pct() { awk -v c="$1" -v hz="$clk_tck" -v ms="$2" 'BEGIN { printf "%.0f", (ms > 0) ? 100 * c / hz / (ms / 1000) : 0 }'; }
 
+# per_cpu RATE CPU_PCT: work per second of server CPU (robust to other load on a shared machine).
+per_cpu() { awk -v r="$1" -v c="$2" 'BEGIN { printf "%.0f", (c > 0) ? r * 100 / c : 0 }'; }
+
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # ---- servers
@@ -229,6 +235,7 @@ echo_scenario() {
   record "$round" "$name" "$sc" p50_us "$(kv "$log" p50_us)"
   record "$round" "$name" "$sc" p99_us "$(kv "$log" p99_us)"
   record "$round" "$name" "$sc" cpu_pct "$cpu"
+  record "$round" "$name" "$sc" per_cpu_s "$(per_cpu "$(kv "$log" msgs_per_s)" "$cpu")"
   record "$round" "$name" "$sc" errors "$(kv "$log" errors)"
   printf '  %-15s %s  %10s msg/s  %8s MB/s  p99 %8s us  server cpu %3s%%  errors %s\n' "$name" "$sc" \
     "$(kv "$log" msgs_per_s)" "$(kv "$log" mb_per_s)" "$(kv "$log" p99_us)" "$cpu" "$(kv "$log" errors)"
@@ -241,9 +248,8 @@ wrk_scenario() {
   if [ -z "$path" ]; then
     return
   fi
-  if [ "$warmup" -gt 0 ]; then
-    taskset -c "$client_cpu" wrk -t1 -c50 -d"${warmup}s" "http://127.0.0.1:$server_port$path" >/dev/null 2>&1
-  fi
+  # The server warm-up exercised WebSocket only: give the HTTP path a few more seconds.
+  taskset -c "$client_cpu" wrk -t1 -c50 -d"$((warmup + 3))s" "http://127.0.0.1:$server_port$path" >/dev/null 2>&1
   t0=$(now_ms); c0=$(cpu_ticks "$server_pid")
   taskset -c "$client_cpu" wrk -t1 -c50 -d"${duration}s" --latency "http://127.0.0.1:$server_port$path" >"$log" 2>&1
   t1=$(now_ms); c1=$(cpu_ticks "$server_pid")
@@ -263,6 +269,7 @@ wrk_scenario() {
   record "$round" "$name" E req_s "$rps"
   record "$round" "$name" E p99_us "$p99"
   record "$round" "$name" E cpu_pct "$cpu"
+  record "$round" "$name" E per_cpu_s "$(per_cpu "$rps" "$cpu")"
   record "$round" "$name" E errors "$errs"
   printf '  %-15s E  %10s req/s  p99 %8s us  server cpu %3s%%  %s\n' "$name" "$rps" "$p99" "$cpu" \
     "$([ "$errs" = 0 ] && echo "" || grep -E 'Non-2xx|Socket errors' "$log" | tr '\n' ' ')"
@@ -365,9 +372,15 @@ for round in $(seq 1 "$rounds"); do
     if [ -n "$ws_scenarios" ]; then
       if start_server "$name"; then
         if [ "$server_warmup" -gt 0 ]; then
+          # Small messages for two thirds of the time, 64 KiB ones for the rest: every echo path compiled.
           # shellcheck disable=SC2086
           taskset -c "$client_cpu" java $client_java_opts -jar "$cli_jar" bench "ws://127.0.0.1:$server_port/" \
-            -c 50 -d 8 -s 32 -w 0 -t "$server_warmup" >"$work/r$round-$name-warmup.log" 2>&1
+            -c 50 -d 8 -s 32 -w 0 -t $(( (server_warmup * 2 + 2) / 3 )) >"$work/r$round-$name-warmup.log" 2>&1
+          if [ "$server_warmup" -ge 3 ]; then
+            # shellcheck disable=SC2086
+            taskset -c "$client_cpu" java $client_java_opts -jar "$cli_jar" bench "ws://127.0.0.1:$server_port/" \
+              -c 10 -d 4 -s 65536 -w 0 -t $(( server_warmup / 3 )) >>"$work/r$round-$name-warmup.log" 2>&1
+          fi
         fi
         for sc in $ws_scenarios; do
           case "$sc" in
@@ -404,10 +417,11 @@ awk -F'\t' -v servers="${list[*]}" '
   { key = $3 SUBSEP $4 SUBSEP $2; sum[key] += $5; cnt[key]++ }
   END {
     ns = split(servers, s, " ")
-    rows = "A msgs_s|A p99_us|A cpu_pct|B msgs_s|B p99_us|B cpu_pct|C msgs_s|C mb_s|C p99_us|C cpu_pct|D bytes_per_conn|D stayed|E req_s|E p99_us|E cpu_pct"
+    rows = "A msgs_s|A p99_us|A cpu_pct|A per_cpu_s|B msgs_s|B p99_us|B cpu_pct|B per_cpu_s|C msgs_s|C mb_s|C p99_us|C cpu_pct|C per_cpu_s|D bytes_per_conn|D stayed|E req_s|E p99_us|E cpu_pct|E per_cpu_s"
     label["msgs_s"] = "messages/s"; label["p99_us"] = "p99 latency (us)"; label["cpu_pct"] = "server CPU (%)"
     label["mb_s"] = "MB/s"; label["bytes_per_conn"] = "RSS per idle connection (bytes)"
     label["stayed"] = "connections held"; label["req_s"] = "requests/s"
+    label["per_cpu_s"] = "per server CPU-second"; better["per_cpu_s"] = "higher"
     better["msgs_s"] = "higher"; better["mb_s"] = "higher"; better["req_s"] = "higher"; better["stayed"] = "higher"
     better["p99_us"] = "lower"; better["bytes_per_conn"] = "lower"; better["cpu_pct"] = "-"
     head = "| scenario | figure (better) |"; sep = "|---|---|"
