@@ -27,12 +27,14 @@ warm=6
 rm -f "$jfr_file"
 
 # Recording starts after the warm-up and covers the measured load only.
+# DebugNonSafepoints: without it, samples in inlined code are charged to the enclosing compiled method.
 jfr_opt="-XX:StartFlightRecording=delay=$((warm + 2))s,duration=${secs}s,filename=$jfr_file,settings=profile"
+dbg="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
 case "$name" in
-  loopwire-nio) cmd=(java -Xmx1g "$jfr_opt" -jar "$cli_jar" serve --port 0 --loop nio); path=/favicon.svg ;;
-  netty-nio|netty-epoll) cmd=(java -Xmx1g "$jfr_opt" -cp "$bench_jar" io.loopwire.bench.peer.NettyEchoServer
+  loopwire-nio) cmd=(java -Xmx1g $dbg "$jfr_opt" -jar "$cli_jar" serve --port 0 --loop nio); path=/favicon.svg ;;
+  netty-nio|netty-epoll) cmd=(java -Xmx1g $dbg "$jfr_opt" -cp "$bench_jar" io.loopwire.bench.peer.NettyEchoServer
       --port 0 --transport "${name#netty-}"); path=/small ;;
-  java-websocket) cmd=(java -Xmx1g "$jfr_opt" -cp "$bench_jar" io.loopwire.bench.peer.JavaWebSocketEchoServer --port 0)
+  java-websocket) cmd=(java -Xmx1g $dbg "$jfr_opt" -cp "$bench_jar" io.loopwire.bench.peer.JavaWebSocketEchoServer --port 0)
       path="" ;;
   *) echo "profile.sh: unknown server $name" >&2; exit 2 ;;
 esac
@@ -70,6 +72,15 @@ jfr print --events jdk.ExecutionSample --stack-depth 1 "$jfr_file" | awk '
   /stackTrace = \[/ { grab = 1; next }
   grab { sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*$/, ""); n[$0]++; total++; grab = 0 }
   END { for (k in n) printf "%6.1f%%  %s\n", 100 * n[k] / total, k; }' | sort -rn | head -25
+
+# Where the threads are when not running Java: syscalls (read, writev, epoll) versus waiting.
+echo
+echo "== native samples (thread, top frame; epoll wait = idle)"
+jfr print --events jdk.NativeMethodSample --stack-depth 1 "$jfr_file" | awk '
+  /sampledThread = / { t = $3 }
+  /stackTrace = \[/ { grab = 1; next }
+  grab { sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*$/, ""); n[t "  " $0]++; total++; grab = 0 }
+  END { for (k in n) printf "%6.1f%%  %s\n", 100 * n[k] / total, k; }' | sort -rn | head -8
 
 # Stacks: the top 6 frames, to see who calls the hot methods.
 echo
