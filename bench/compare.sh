@@ -11,7 +11,7 @@
 # by it, which stays meaningful when other work on a shared machine takes part of the server's core)
 #   D  $IDLE idle connections (a fresh server)                      server RSS per connection
 #   E  HTTP/1.1 keep-alive, wrk -c 50, a 480-byte response         requests/s, p99, server CPU
-# and prints a table of round means with each figure's ratio to Netty NIO measured in the same run; the
+# and prints a table of each figure (its rounds combined by --stat) with its ratio to Netty NIO measured in the same run; the
 # table also goes to bench/results/latest.md, the raw per-round figures to bench/results/latest-raw.tsv.
 #
 # Servers: loopwire-nio (`loopwire serve --loop nio`), netty-nio and netty-epoll (Netty 4.2,
@@ -26,7 +26,12 @@
 # HTTP path) before the --duration that counts.
 #
 # Usage: bench/compare.sh [--rounds N] [--warmup S] [--duration S] [--server-warmup S] [--idle N]
-#                         [--servers "a b"] [--scenarios "A B C D E"] [--no-build]
+#                         [--servers "a b"] [--scenarios "A B C D E"] [--stat best|median|mean] [--no-build]
+#
+# --stat: how the rounds of one figure combine. best (the default) takes each server's best round (highest
+# rate, lowest latency and memory): on a shared machine other work only ever slows a run down, so the best
+# round is the closest to what the code can do. median and mean suit a quiet machine and more rounds.
+# --from RAW.tsv: no run, only the table from an earlier run's raw figures (e.g. with another --stat).
 # Environment: SERVER_CPU (0), CLIENT_CPU (1), SERVER_JAVA_OPTS, CLIENT_JAVA_OPTS, MVN_ARGS (e.g. -o).
 #
 # Only processes this script started are stopped (by PID, also on Ctrl-C). Every load is bounded in time.
@@ -44,6 +49,8 @@ server_warmup=15
 servers="loopwire-nio netty-nio netty-epoll java-websocket node-ws"
 scenarios="A B C D E"
 build=1
+stat=best
+from=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -53,8 +60,10 @@ while [ $# -gt 0 ]; do
     --server-warmup) server_warmup="$2"; shift 2 ;;
     --servers) servers="$2"; shift 2 ;;
     --scenarios) scenarios="$2"; shift 2 ;;
+    --stat) stat="$2"; shift 2 ;;
+    --from) from="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -73,6 +82,7 @@ raw="$work/raw.tsv"
 for tool in java taskset awk; do
   command -v "$tool" >/dev/null 2>&1 || { echo "compare.sh: $tool is required" >&2; exit 1; }
 done
+case "$stat" in best|median|mean) ;; *) echo "compare.sh: --stat must be best, median or mean" >&2; exit 2 ;; esac
 case " $scenarios " in
   *" E "*) command -v wrk >/dev/null 2>&1 \
     || { echo "compare.sh: scenario E needs wrk (Debian: apt-get install -y wrk), or drop E with --scenarios" >&2; exit 1; } ;;
@@ -329,92 +339,115 @@ idle_scenario() {
 
 # ---- build and run
 
-if [ "$build" = 1 ]; then
-  echo "compare.sh: building (./mvnw -pl core,cli,bench package -DskipTests)..." >&2
-  # shellcheck disable=SC2086
-  if ! ./mvnw -q -B ${MVN_ARGS:-} -pl core,cli,bench package -DskipTests >"$work/build.log" 2>&1; then
-    cat "$work/build.log" >&2
-    echo "compare.sh: the build failed" >&2
-    exit 1
-  fi
-  touch "$cli_jar" # the ./loopwire launcher then sees a fresh jar
-fi
-[ -f "$cli_jar" ] && [ -f "$bench_jar" ] || { echo "compare.sh: missing $cli_jar or $bench_jar (drop --no-build)" >&2; exit 1; }
-
-list=()
-for s in $servers; do
-  if [ "$s" = node-ws ]; then
-    if [ ! -d "$root/interop/node_modules/ws" ] || ! command -v node >/dev/null 2>&1; then
-      echo "compare.sh: skipping node-ws (needs node and interop/node_modules/ws: (cd interop && npm ci))" >&2
-      continue
+if [ -z "$from" ]; then
+  if [ "$build" = 1 ]; then
+    echo "compare.sh: building (./mvnw -pl core,cli,bench package -DskipTests)..." >&2
+    # shellcheck disable=SC2086
+    if ! ./mvnw -q -B ${MVN_ARGS:-} -pl core,cli,bench package -DskipTests >"$work/build.log" 2>&1; then
+      cat "$work/build.log" >&2
+      echo "compare.sh: the build failed" >&2
+      exit 1
     fi
+    touch "$cli_jar" # the ./loopwire launcher then sees a fresh jar
   fi
-  list+=("$s")
-done
-case " ${list[*]} " in
-  *" netty-nio "*) ;;
-  *) echo "compare.sh: netty-nio must be among the servers: every ratio is to it" >&2; exit 2 ;;
-esac
+  [ -f "$cli_jar" ] && [ -f "$bench_jar" ] || { echo "compare.sh: missing $cli_jar or $bench_jar (drop --no-build)" >&2; exit 1; }
 
-started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
-start_s=$SECONDS
-echo "compare.sh: ${#list[@]} servers x $rounds rounds; scenarios $scenarios; warm-up ${warmup} s, runs ${duration} s;" \
-  "server on CPU $server_cpu, load on CPU $client_cpu; work files in $work" >&2
-n=${#list[@]}
-for round in $(seq 1 "$rounds"); do
-  echo "round $round/$rounds" >&2
-  for k in $(seq 0 $((n - 1))); do
-    name="${list[$(( (k + round - 1) % n ))]}"
-    ws_scenarios=""
-    for sc in $scenarios; do
-      case "$sc" in A|B|C|E) ws_scenarios="$ws_scenarios $sc" ;; esac
-    done
-    if [ -n "$ws_scenarios" ]; then
-      if start_server "$name"; then
-        if [ "$server_warmup" -gt 0 ]; then
-          # Small messages for two thirds of the time, 64 KiB ones for the rest: every echo path compiled.
-          # shellcheck disable=SC2086
-          taskset -c "$client_cpu" java $client_java_opts -jar "$cli_jar" bench "ws://127.0.0.1:$server_port/" \
-            -c 50 -d 8 -s 32 -w 0 -t $(( (server_warmup * 2 + 2) / 3 )) >"$work/r$round-$name-warmup.log" 2>&1
-          if [ "$server_warmup" -ge 3 ]; then
-            # shellcheck disable=SC2086
-            taskset -c "$client_cpu" java $client_java_opts -jar "$cli_jar" bench "ws://127.0.0.1:$server_port/" \
-              -c 10 -d 4 -s 65536 -w 0 -t $(( server_warmup / 3 )) >>"$work/r$round-$name-warmup.log" 2>&1
-          fi
-        fi
-        for sc in $ws_scenarios; do
-          case "$sc" in
-            A) echo_scenario "$round" "$name" A 100 1 32 ;;
-            B) echo_scenario "$round" "$name" B 100 16 32 ;;
-            C) echo_scenario "$round" "$name" C 10 4 65536 ;;
-            E) wrk_scenario "$round" "$name" ;;
-          esac
-        done
-        stop_pid "$server_pid"
-      else
-        record "$round" "$name" start errors 1
+  list=()
+  for s in $servers; do
+    if [ "$s" = node-ws ]; then
+      if [ ! -d "$root/interop/node_modules/ws" ] || ! command -v node >/dev/null 2>&1; then
+        echo "compare.sh: skipping node-ws (needs node and interop/node_modules/ws: (cd interop && npm ci))" >&2
+        continue
       fi
     fi
-    case " $scenarios " in
-      *" D "*)
+    list+=("$s")
+  done
+  case " ${list[*]} " in
+    *" netty-nio "*) ;;
+    *) echo "compare.sh: netty-nio must be among the servers: every ratio is to it" >&2; exit 2 ;;
+  esac
+
+  started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
+  start_s=$SECONDS
+  echo "compare.sh: ${#list[@]} servers x $rounds rounds; scenarios $scenarios; warm-up ${warmup} s, runs ${duration} s;" \
+    "server on CPU $server_cpu, load on CPU $client_cpu; work files in $work" >&2
+  n=${#list[@]}
+  for round in $(seq 1 "$rounds"); do
+    echo "round $round/$rounds" >&2
+    for k in $(seq 0 $((n - 1))); do
+      name="${list[$(( (k + round - 1) % n ))]}"
+      ws_scenarios=""
+      for sc in $scenarios; do
+        case "$sc" in A|B|C|E) ws_scenarios="$ws_scenarios $sc" ;; esac
+      done
+      if [ -n "$ws_scenarios" ]; then
         if start_server "$name"; then
-          idle_scenario "$round" "$name"
+          if [ "$server_warmup" -gt 0 ]; then
+            # Small messages for two thirds of the time, 64 KiB ones for the rest: every echo path compiled.
+            # shellcheck disable=SC2086
+            taskset -c "$client_cpu" java $client_java_opts -jar "$cli_jar" bench "ws://127.0.0.1:$server_port/" \
+              -c 50 -d 8 -s 32 -w 0 -t $(( (server_warmup * 2 + 2) / 3 )) >"$work/r$round-$name-warmup.log" 2>&1
+            if [ "$server_warmup" -ge 3 ]; then
+              # shellcheck disable=SC2086
+              taskset -c "$client_cpu" java $client_java_opts -jar "$cli_jar" bench "ws://127.0.0.1:$server_port/" \
+                -c 10 -d 4 -s 65536 -w 0 -t $(( server_warmup / 3 )) >>"$work/r$round-$name-warmup.log" 2>&1
+            fi
+          fi
+          for sc in $ws_scenarios; do
+            case "$sc" in
+              A) echo_scenario "$round" "$name" A 100 1 32 ;;
+              B) echo_scenario "$round" "$name" B 100 16 32 ;;
+              C) echo_scenario "$round" "$name" C 10 4 65536 ;;
+              E) wrk_scenario "$round" "$name" ;;
+            esac
+          done
           stop_pid "$server_pid"
         else
           record "$round" "$name" start errors 1
-        fi ;;
-    esac
+        fi
+      fi
+      case " $scenarios " in
+        *" D "*)
+          if start_server "$name"; then
+            idle_scenario "$round" "$name"
+            stop_pid "$server_pid"
+          else
+            record "$round" "$name" start errors 1
+          fi ;;
+      esac
+    done
   done
-done
-elapsed=$((SECONDS - start_s))
+  elapsed=$((SECONDS - start_s))
+else
+  # Only the table, from the raw figures of an earlier run.
+  [ -f "$from" ] || { echo "compare.sh: no such file $from" >&2; exit 1; }
+  cp "$from" "$raw"
+  list=()
+  for s in $servers; do
+    if awk -F'\t' -v s="$s" '$2 == s { found = 1 } END { exit !found }' "$raw"; then list+=("$s"); fi
+  done
+  rounds="$(awk -F'\t' '$1 > r { r = $1 } END { print r + 0 }' "$raw")"
+  started_at="$(date -u -r "$from" '+%Y-%m-%d %H:%M UTC') (file time)"
+  elapsed=0
+fi
 
 # ---- the table: means over rounds, each with its ratio to netty-nio
 
 mkdir -p "$results"
 cp "$raw" "$results/latest-raw.tsv"
 table="$work/table.md"
-awk -F'\t' -v servers="${list[*]}" '
-  { key = $3 SUBSEP $4 SUBSEP $2; sum[key] += $5; cnt[key]++ }
+awk -F'\t' -v servers="${list[*]}" -v stat="$stat" '
+  { key = $3 SUBSEP $4 SUBSEP $2; sum[key] += $5; cnt[key]++; val[key, cnt[key]] = $5 }
+  # combine(key, m): the rounds of one figure, by --stat; "best" is the highest or lowest by the metric.
+  function combine(key, m,    n, i, j, t, a, lower) {
+    n = cnt[key]
+    if (stat == "mean" || m == "cpu_pct" || m == "errors") return sum[key] / n
+    for (i = 1; i <= n; i++) a[i] = val[key, i] + 0
+    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    if (stat == "median") return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    lower = (m == "p99_us" || m == "p50_us" || m == "bytes_per_conn")
+    return lower ? a[1] : a[n]
+  }
   END {
     ns = split(servers, s, " ")
     rows = "A msgs_s|A p99_us|A cpu_pct|A per_cpu_s|B msgs_s|B p99_us|B cpu_pct|B per_cpu_s|C msgs_s|C mb_s|C p99_us|C cpu_pct|C per_cpu_s|D bytes_per_conn|D stayed|E req_s|E p99_us|E cpu_pct|E per_cpu_s"
@@ -432,11 +465,11 @@ awk -F'\t' -v servers="${list[*]}" '
       split(r[j], p, " "); sc = p[1]; m = p[2]
       line = "| " sc " | " label[m] " (" better[m] ") |"; any = 0
       bkey = sc SUBSEP m SUBSEP "netty-nio"
-      base = (bkey in cnt) ? sum[bkey] / cnt[bkey] : 0
+      base = (bkey in cnt) ? combine(bkey, m) : 0
       for (i = 1; i <= ns; i++) {
         key = sc SUBSEP m SUBSEP s[i]
         if (key in cnt) {
-          v = sum[key] / cnt[key]; any = 1
+          v = combine(key, m); any = 1
           cell = (v >= 100 || m == "cpu_pct") ? sprintf("%.0f", v) : sprintf("%.1f", v)
           if (m != "cpu_pct" && base > 0) cell = cell sprintf(" (%.2fx)", v / base)
           line = line " " cell " |"
@@ -455,7 +488,7 @@ awk -F'\t' -v servers="${list[*]}" '
     print line
   }' "$raw" >"$table"
 
-cmd="bench/compare.sh --rounds $rounds --warmup $warmup --duration $duration --server-warmup $server_warmup --idle $idle --scenarios \"$scenarios\""
+cmd="bench/compare.sh --stat $stat --rounds $rounds --warmup $warmup --duration $duration --server-warmup $server_warmup --idle $idle --scenarios \"$scenarios\""
 {
   echo "# Loopwire comparison: latest run"
   echo
@@ -464,8 +497,8 @@ cmd="bench/compare.sh --rounds $rounds --warmup $warmup --duration $duration --s
   echo "- JDK: $(java -version 2>&1 | head -1); node: $(node --version 2>/dev/null || echo none); wrk: $(wrk --version 2>&1 | head -1 | awk '{ print $2 }')"
   echo "- command: \`$cmd\`"
   echo "- servers pinned to CPU $server_cpu, load generator (\`loopwire bench\`, wrk -t1 -c50) on CPU $client_cpu;" \
-    "Java servers run with \`$server_java_opts\`; $rounds interleaved rounds, figures are round means," \
-    "(ratio) is to netty-nio in the same run"
+    "Java servers run with \`$server_java_opts\`; $rounds interleaved rounds, each figure is the $stat" \
+    "of its rounds (server CPU: the mean), (ratio) is to netty-nio in the same run"
   echo
   cat "$table"
 } >"$results/latest.md"
