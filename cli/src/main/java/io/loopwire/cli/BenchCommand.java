@@ -90,6 +90,9 @@ final class BenchCommand implements Callable<Integer> {
   private static final int MAX_NOTES = 10;
   private static final AtomicInteger NOTES = new AtomicInteger();
 
+  /** Length of the last {@link #measure} phase, from the clock (not from the nominal -t). */
+  private double measuredSeconds;
+
   /** Prints a problem to stderr: the first few only, so a failing server cannot flood the terminal. */
   static void note(String message) {
     int n = NOTES.incrementAndGet();
@@ -295,8 +298,6 @@ final class BenchCommand implements Callable<Integer> {
   private interface Progress {
     String line(int second, Interval interval, boolean warmup);
   }
-
-  private double measuredSeconds;
 
   /**
    * Runs the warm-up and the measurement by the clock, printing a progress line a second, and returns
