@@ -4,9 +4,12 @@ import io.loopwire.engine.ClientCallbacks;
 import io.loopwire.engine.ConnectStep;
 import io.loopwire.engine.WsClientConnector;
 import io.loopwire.engine.WsEndpoint;
+import io.loopwire.engine.tls.TlsTransport;
 import io.loopwire.loop.ConnectRequest;
 import io.loopwire.loop.LoopThread;
 import io.loopwire.loop.Transport;
+import io.loopwire.loop.TransportHandler;
+import io.loopwire.protocol.tls.TlsLimits;
 import io.loopwire.protocol.http1.Http1Fields;
 import io.loopwire.protocol.uri.Uri;
 import java.net.InetAddress;
@@ -15,6 +18,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
  * One logical client connection: a chain of attempts (more than one only with a reconnect policy), each
@@ -28,14 +33,18 @@ final class ClientConnection<S> {
   private final WsHandler<S> handler;
   private final CompletableFuture<Session<S>> future = new CompletableFuture<>();
   private final LoopThread thread;
+  /** The TLS context for wss, or {@code null} for ws. */
+  private final SSLContext tls;
 
   // loop-thread state
   private int failedAttempts;
   private boolean cancelled;
   private WsClientConnector connector;
   private ConnectRequest connectRequest;
+  private TlsTransport tlsTransport;
 
-  ClientConnection(Loopwire context, Uri uri, ClientOptions options, WsHandler<S> handler) {
+  ClientConnection(Loopwire context, Uri uri, ClientOptions options, WsHandler<S> handler, SSLContext tls) {
+    this.tls = tls;
     this.context = context;
     this.uri = uri;
     this.options = options;
@@ -68,6 +77,9 @@ final class ClientConnection<S> {
       }
       if (connector != null) {
         connector.cancel();
+      }
+      if (tlsTransport != null) {
+        tlsTransport.abort(); // a handshake in progress
       }
     });
   }
@@ -133,7 +145,22 @@ final class ClientConnection<S> {
     long left = Math.max(1_000_000L, deadline - System.nanoTime());
     connector = new WsClientConnector(uri.hostForHeader(), uri.requestTarget(), options.subprotocols(),
         options.headers(), Settings.of(options.ws()), options.ws().handshakeTimeout().toNanos(), new Callbacks());
-    connectRequest = context.loop().connect(new InetSocketAddress(address, uri.port()), thread, connector,
+    TransportHandler first = connector;
+    tlsTransport = null;
+    if (tls != null) {
+      TlsClientConfig tc = options.tls();
+      SSLEngine engine;
+      try {
+        engine = TlsContexts.clientEngine(tls, tc, uri.host(), uri.port());
+      } catch (RuntimeException e) {
+        fail(ConnectStep.TLS, 0, "cannot set up TLS for " + uri.host() + ": " + e.getMessage(), e, false);
+        return;
+      }
+      tlsTransport = TlsTransport.client(engine, context.tlsTasks(), tc.handshakeTimeout(), TlsLimits.defaults(),
+          uri.host(), connector);
+      first = tlsTransport;
+    }
+    connectRequest = context.loop().connect(new InetSocketAddress(address, uri.port()), thread, first,
         Duration.ofNanos(left));
   }
 
@@ -141,6 +168,7 @@ final class ClientConnection<S> {
     ConnectException e = new ConnectException(ConnectException.Step.valueOf(step.name()), status, message, cause);
     connector = null;
     connectRequest = null;
+    tlsTransport = null;
     try {
       handler.onConnectFailed(e);
     } finally {
@@ -169,6 +197,7 @@ final class ClientConnection<S> {
         Http1Fields responseHeaders) {
       connector = null;
       connectRequest = null;
+      tlsTransport = null;
       failedAttempts = 0;
       Stats.Counters counters = context.counters(subprotocol == null ? "client" : subprotocol);
       Session<S> session = new Session<>(subprotocol, null, null, transport.remoteAddress(),
