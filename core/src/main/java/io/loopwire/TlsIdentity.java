@@ -108,6 +108,11 @@ public final class TlsIdentity {
     return chain;
   }
 
+  /** The private key that goes with {@link #certificate()}. */
+  public PrivateKey privateKey() {
+    return key;
+  }
+
   /** The leaf certificate. */
   public X509Certificate certificate() {
     return chain.get(0);

@@ -178,7 +178,7 @@ class TlsTest {
     ConnectException e = failure(server, "localhost", TlsClientConfig.trustingCaPem(caFile()), new Client());
     assertThat(e.step()).isEqualTo(ConnectException.Step.TLS);
     assertThat(e.getMessage()).startsWith("TLS: ")
-        .contains("the certificate of localhost is not valid for the host name 'localhost'");
+        .contains("the certificate presented by localhost is not valid for that host name");
   }
 
   @Test

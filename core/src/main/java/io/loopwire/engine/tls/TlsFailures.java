@@ -42,8 +42,7 @@ public final class TlsFailures {
       }
       if (c instanceof CertificateException && c.getMessage() != null
           && (c.getMessage().startsWith("No subject alternative") || c.getMessage().startsWith("No name matching"))) {
-        return "the certificate of " + host + " is not valid for the host name '" + host + "' (" + c.getMessage()
-            + ")";
+        return "the certificate presented by " + host + " is not valid for that host name (" + c.getMessage() + ")";
       }
     }
     String m = e.getMessage();
