@@ -220,7 +220,7 @@ public final class TlsTransport implements Transport, TransportHandler {
     if (on && appState == AppState.OPEN && !resumeScheduled && !rawClosed) {
       // Records already received may be waiting; deliver them after this call, never inside it.
       resumeScheduled = true;
-      raw.thread().execute(() -> {
+      handOff(() -> {
         resumeScheduled = false;
         if (!rawClosed) {
           advance();

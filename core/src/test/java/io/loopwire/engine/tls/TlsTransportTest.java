@@ -423,7 +423,7 @@ class TlsTransportTest {
       servers.add(r);
       return r;
     });
-    byte[] data = new byte[8 << 20];
+    byte[] data = new byte[32 << 20]; // more than loopback socket buffers hold, even autotuned
     new Random(3).nextBytes(data);
     AppRecorder client = connect(port, clientEngine(CA.trustingContext(), "localhost"), counting, new AppRecorder());
     Transport t = client.opened.get(WAIT, TimeUnit.SECONDS);
@@ -449,5 +449,60 @@ class TlsTransportTest {
       Thread.sleep(5);
     }
     assertThat(client.drains.get()).as("onWriteDrained once the queue is gone").isEqualTo(1);
+  }
+
+  @Test
+  void aTls12ClientThatRenegotiatesIsDropped() throws Exception {
+    List<AppRecorder> servers = new CopyOnWriteArrayList<>();
+    int port = listen(engines(SERVER.context()), HANDSHAKE, counting, () -> {
+      AppRecorder e = echo();
+      servers.add(e);
+      return e;
+    });
+    try (SSLSocket s = jdkClient(port, null)) {
+      s.setEnabledProtocols(new String[] {"TLSv1.2"});
+      s.getOutputStream().write('a');
+      assertThat(s.getInputStream().read()).isEqualTo('a');
+      assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.2");
+      int r;
+      try {
+        s.startHandshake(); // a second handshake on a TLS 1.2 session: renegotiation
+        s.getOutputStream().write('b');
+        r = s.getInputStream().read();
+      } catch (java.io.IOException e) {
+        r = -1;
+      }
+      assertThat(r).as("no echo after the renegotiation attempt").isEqualTo(-1);
+    }
+    AppRecorder server = servers.get(0);
+    assertThat(server.closed.get(WAIT, TimeUnit.SECONDS)).isInstanceOf(javax.net.ssl.SSLProtocolException.class)
+        .hasMessageContaining("renegotiation is refused");
+    assertThat(new String(server.received(), StandardCharsets.US_ASCII)).isEqualTo("a");
+  }
+
+  @Test
+  void aHandlerThatThrowsAbortsAndHearsOnClosedOnceWithTheException() throws Exception {
+    List<AppRecorder> servers = new CopyOnWriteArrayList<>();
+    IllegalStateException boom = new IllegalStateException("boom");
+    int port = listen(engines(SERVER.context()), HANDSHAKE, counting, () -> {
+      AppRecorder r = new AppRecorder();
+      r.onReadHook = (t, b) -> {
+        throw boom;
+      };
+      servers.add(r);
+      return r;
+    });
+    AppRecorder client = connect(port, clientEngine(CA.trustingContext(), "localhost"), counting, new AppRecorder());
+    Transport t = client.opened.get(WAIT, TimeUnit.SECONDS);
+    onLoop(t, () -> {
+      t.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+      t.flush();
+    });
+    AppRecorder server = servers.get(0);
+    assertThat(server.closed.get(WAIT, TimeUnit.SECONDS)).isSameAs(boom);
+    client.closed.get(WAIT, TimeUnit.SECONDS); // the abort reached the client
+    Thread.sleep(100);
+    assertThat(server.closes.get()).isEqualTo(1);
+    assertThat(server.reads.get()).isEqualTo(1);
   }
 }
