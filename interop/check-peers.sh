@@ -55,6 +55,9 @@ report "libwebsockets-test-client" "$lwsc" "apt-get install -y libwebsockets-tes
 curl_version=$(probe curl --version | head -n 1 | cut -d' ' -f1-2)
 report "curl" "$curl_version" "apt-get install -y curl"
 
+certutil_path=$(command -v certutil 2>/dev/null || true)
+report "certutil (browser wss test)" "$certutil_path" "apt-get install -y libnss3-tools"
+
 java_version=""
 command -v java >/dev/null 2>&1 && java_version=$(timeout 20 java -version 2>&1 | head -n 1)
 report "java (JDK WebSocket client)" "$java_version" "apt-get install -y openjdk-17-jdk-headless"

@@ -4,10 +4,13 @@ import io.loopwire.engine.ClientCallbacks;
 import io.loopwire.engine.ConnectStep;
 import io.loopwire.engine.WsClientConnector;
 import io.loopwire.engine.WsEndpoint;
+import io.loopwire.engine.tls.TlsTransport;
 import io.loopwire.loop.ConnectRequest;
 import io.loopwire.loop.LoopThread;
 import io.loopwire.loop.Timer;
 import io.loopwire.loop.Transport;
+import io.loopwire.loop.TransportHandler;
+import io.loopwire.protocol.tls.TlsLimits;
 import io.loopwire.protocol.http1.Http1Fields;
 import io.loopwire.protocol.uri.Uri;
 import java.net.InetAddress;
@@ -16,6 +19,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
  * One logical client connection: a chain of attempts (more than one only with a reconnect policy), each
@@ -29,6 +34,8 @@ final class ClientConnection<S> {
   private final WsHandler<S> handler;
   private final CompletableFuture<Session<S>> future = new CompletableFuture<>();
   private final LoopThread thread;
+  /** The TLS context for wss, or {@code null} for ws. */
+  private final SSLContext tls;
 
   // loop-thread state
   private int failedAttempts;
@@ -37,8 +44,10 @@ final class ClientConnection<S> {
   private ConnectRequest connectRequest;
   /** The next attempt, while a reconnect waits; cancelled with the connection (a borrowed loop outlives us). */
   private Timer retryTimer;
+  private TlsTransport tlsTransport;
 
-  ClientConnection(Loopwire context, Uri uri, ClientOptions options, WsHandler<S> handler) {
+  ClientConnection(Loopwire context, Uri uri, ClientOptions options, WsHandler<S> handler, SSLContext tls) {
+    this.tls = tls;
     this.context = context;
     this.uri = uri;
     this.options = options;
@@ -71,6 +80,9 @@ final class ClientConnection<S> {
       }
       if (connector != null) {
         connector.cancel();
+      }
+      if (tlsTransport != null) {
+        tlsTransport.abort(); // a handshake in progress
       }
       if (retryTimer != null) {
         // between attempts nothing in progress would report the cancellation (and a loop shutting down
@@ -143,14 +155,30 @@ final class ClientConnection<S> {
     long left = Math.max(1_000_000L, deadline - System.nanoTime());
     connector = new WsClientConnector(uri.hostForHeader(), uri.requestTarget(), options.subprotocols(),
         options.headers(), Settings.of(options.ws()), options.ws().handshakeTimeout().toNanos(), new Callbacks());
+    TransportHandler first = connector;
+    tlsTransport = null;
+    if (tls != null) {
+      TlsClientConfig tc = options.tls();
+      SSLEngine engine;
+      try {
+        engine = TlsContexts.clientEngine(tls, tc, uri.host(), uri.port());
+      } catch (RuntimeException e) {
+        fail(ConnectStep.TLS, 0, "cannot set up TLS for " + uri.host() + ": " + e.getMessage(), e, false);
+        return;
+      }
+      tlsTransport = TlsTransport.client(engine, context.tlsTasks(), tc.handshakeTimeout(), TlsLimits.defaults(),
+          uri.host(), connector);
+      first = tlsTransport;
+    }
     connectRequest = context.loop().connect(new InetSocketAddress(address, uri.port()), thread,
-        context.track(connector), Duration.ofNanos(left));
+        context.track(first), Duration.ofNanos(left));
   }
 
   private void fail(ConnectStep step, int status, String message, Throwable cause, boolean retryable) {
     ConnectException e = new ConnectException(ConnectException.Step.valueOf(step.name()), status, message, cause);
     connector = null;
     connectRequest = null;
+    tlsTransport = null;
     try {
       handler.onConnectFailed(e);
     } finally {
@@ -182,6 +210,7 @@ final class ClientConnection<S> {
         Http1Fields responseHeaders) {
       connector = null;
       connectRequest = null;
+      tlsTransport = null;
       failedAttempts = 0;
       Stats.Counters counters = context.counters(subprotocol == null ? "client" : subprotocol);
       Session<S> session = new Session<>(subprotocol, null, null, transport.remoteAddress(),

@@ -1,6 +1,8 @@
 package io.loopwire;
 
 import io.loopwire.engine.HttpServerConnection;
+import io.loopwire.engine.tls.TlsTransport;
+import io.loopwire.loop.AcceptHandler;
 import io.loopwire.loop.ListenOptions;
 import io.loopwire.loop.Listener;
 import io.loopwire.loop.Loop;
@@ -9,6 +11,7 @@ import io.loopwire.loop.Loops;
 import io.loopwire.loop.Transport;
 import io.loopwire.loop.TransportHandler;
 import io.loopwire.loop.Timer;
+import io.loopwire.protocol.tls.TlsLimits;
 import io.loopwire.protocol.uri.Uri;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -28,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A Loopwire context: a loop, the vhosts it serves and the client connections it makes.
@@ -61,6 +65,14 @@ public final class Loopwire implements AutoCloseable {
   private final Set<SessionBinding<?>> live = ConcurrentHashMap.newKeySet();
   private final Set<ClientConnection<?>> clients = ConcurrentHashMap.newKeySet();
   private final ExecutorService resolver;
+  private final ExecutorService tlsTasks;
+  /** Client TLS contexts by config: building one reads trust stores, so connections share them. */
+  private final Map<TlsClientConfig, SSLContext> clientContexts = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<TlsClientConfig, SSLContext> eldest) {
+      return size() > 16;
+    }
+  };
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Void> sessionsDone = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -77,6 +89,17 @@ public final class Loopwire implements AutoCloseable {
       return t;
     });
     this.resolver = pool;
+    // The SSLEngine's delegated tasks (certificate checks, key agreement) are CPU work that must not run
+    // on a loop thread; threads come and go with handshakes.
+    AtomicInteger m = new AtomicInteger();
+    int cpus = Math.max(2, Runtime.getRuntime().availableProcessors());
+    ThreadPoolExecutor tls = new ThreadPoolExecutor(cpus, cpus, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "loopwire-tls-" + m.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    tls.allowCoreThreadTimeOut(true);
+    this.tlsTasks = tls;
   }
 
   /**
@@ -100,6 +123,7 @@ public final class Loopwire implements AutoCloseable {
         v.stop(); // per-vhost state created before the failure: closed once, as after a shutdown
       }
       lw.resolver.shutdownNow();
+      lw.tlsTasks.shutdownNow();
       if (borrowed) {
         for (Listener l : lw.listeners) {
           l.close();
@@ -123,6 +147,15 @@ public final class Loopwire implements AutoCloseable {
       router.add(rt);
       routerOf.put(v, router);
     }
+    for (VhostConfig v : config.vhosts()) {
+      for (VhostConfig w : config.vhosts()) {
+        if (routerOf.get(v) == routerOf.get(w) && (v.tls() == null) != (w.tls() == null)) {
+          throw new ConfigException("vhosts " + v.name() + " and " + w.name() + " share " + v.host() + ":" + v.port()
+              + " but only " + (v.tls() != null ? v.name() : w.name()) + " has TLS; a port is all TLS or all"
+              + " plain: give both TLS (SNI then picks the vhost) or use another port");
+        }
+      }
+    }
     Map<PortRouter, Listener> bound = new LinkedHashMap<>();
     for (VhostConfig v : config.vhosts()) {
       PortRouter router = routerOf.get(v);
@@ -133,9 +166,7 @@ public final class Loopwire implements AutoCloseable {
           throw new ConfigException("vhost " + v.name() + ": cannot resolve listen host '" + v.host() + "'");
         }
         try {
-          l = loop.listen(addr, ListenOptions.defaults(),
-                  t -> transports.track(new HttpServerConnection(t, router, router.limits())))
-              .get(30, TimeUnit.SECONDS);
+          l = loop.listen(addr, ListenOptions.defaults(), acceptor(router)).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
           throw new UncheckedIOException("vhost " + v.name() + ": cannot listen on " + v.host() + ":" + v.port()
               + ": " + e.getCause().getMessage() + " (pick another port, or stop what uses it)",
@@ -235,6 +266,16 @@ public final class Loopwire implements AutoCloseable {
     }
   }
 
+  /** Plain ports get an HTTP connection; TLS ports get one behind a TLS layer chosen by SNI. */
+  /** Accepted connections are tracked (shutdown closes them even on a borrowed loop); TLS wraps them on TLS ports. */
+  private AcceptHandler acceptor(PortRouter router) {
+    if (!router.tls()) {
+      return t -> transports.track(new HttpServerConnection(t, router, router.limits()));
+    }
+    return t -> transports.track(TlsTransport.server(t, router::engineFor, tlsTasks, router.tlsHandshakeTimeout(),
+        TlsLimits.defaults(), tt -> new HttpServerConnection(tt, router, router.limits())));
+  }
+
   /** The port vhost {@code vhostName} listens on (useful with port 0). */
   public int port(String vhostName) {
     Listener l = listenerByVhost.get(vhostName);
@@ -262,7 +303,9 @@ public final class Loopwire implements AutoCloseable {
   }
 
   /**
-   * Opens a client WebSocket connection to {@code uri} ({@code ws://host:port/path?query}).
+   * Opens a client WebSocket connection to {@code uri} ({@code ws://host:port/path?query}, or
+   * {@code wss://} for TLS as set by {@link ClientOptions#tls()}: by default the JDK's trusted CAs and the
+   * host name verified).
    *
    * <p>Calls: then either {@code handler.onOpen} ... {@code onClose}, or {@code handler.onConnectFailed}
    * exactly once and nothing else (per attempt, when a {@link ReconnectPolicy} retries). The future
@@ -270,23 +313,21 @@ public final class Loopwire implements AutoCloseable {
    * the last attempt. Cancelling the future stops further attempts.
    *
    * @throws IllegalArgumentException for a malformed URI ({@link io.loopwire.protocol.uri.UriSyntaxException}
-   *     names the character and index), a non-WebSocket scheme, or {@code wss} (TLS arrives with a later
-   *     release); nothing is started then
+   *     names the character and index), a non-WebSocket scheme, or a TLS config that cannot be built;
+   *     nothing is started then
    */
   public <S> CompletableFuture<Session<S>> connect(String uri, ClientOptions options, WsHandler<S> handler) {
     Uri u = Uri.parse(uri);
     if (!u.isWebSocket()) {
       throw new ConfigException("connect needs a ws:// URI, got scheme '" + u.scheme() + "' in " + uri);
     }
-    if (u.isSecure()) {
-      throw new ConfigException("wss:// is not supported by this build yet (TLS lands with the TLS issue): " + uri);
-    }
     Checks.notNull("options", options);
     Checks.notNull("handler", handler);
+    SSLContext tls = u.isSecure() ? clientContext(options.tls()) : null;
     if (closing.get()) {
       throw new IllegalStateException("this Loopwire context is closed; create a new one to connect");
     }
-    ClientConnection<S> cc = new ClientConnection<>(this, u, options, handler);
+    ClientConnection<S> cc = new ClientConnection<>(this, u, options, handler, tls);
     clients.add(cc);
     cc.future().whenComplete((s, e) -> {
       if (e != null) {
@@ -361,6 +402,7 @@ public final class Loopwire implements AutoCloseable {
             v.stop();
           }
           resolver.shutdownNow();
+          tlsTasks.shutdownNow();
           CompletableFuture<Void> loopDone = loopBorrowed ? CompletableFuture.completedFuture(null) : loop.shutdown();
           loopDone.whenComplete((y, f) -> {
             if (f != null) {
@@ -418,6 +460,21 @@ public final class Loopwire implements AutoCloseable {
 
   ExecutorService resolver() {
     return resolver;
+  }
+
+  ExecutorService tlsTasks() {
+    return tlsTasks;
+  }
+
+  private SSLContext clientContext(TlsClientConfig c) {
+    synchronized (clientContexts) {
+      SSLContext ctx = clientContexts.get(c);
+      if (ctx == null) {
+        ctx = TlsContexts.client(c);
+        clientContexts.put(c, ctx);
+      }
+      return ctx;
+    }
   }
 
   boolean isClosing() {

@@ -3,6 +3,7 @@ package io.loopwire;
 import io.loopwire.engine.HttpAnswer;
 import io.loopwire.engine.ServerRouter;
 import io.loopwire.engine.UpgradeDecision;
+import io.loopwire.engine.tls.TlsTransport;
 import io.loopwire.loop.Transport;
 import io.loopwire.protocol.http1.Http1Fields;
 import io.loopwire.protocol.http1.Http1Limits;
@@ -10,6 +11,7 @@ import io.loopwire.protocol.http1.Http1Request;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLEngine;
 
 /**
  * Routes the requests of one listening address to its vhosts (by Host name) and their protocols
@@ -39,8 +41,33 @@ final class PortRouter implements ServerRouter {
     return vhosts.get(0).config.ws().handshakeTimeout().toNanos();
   }
 
-  private VhostRuntime select(Http1Request request) {
-    String host = request.headers().get("Host");
+  /** Whether this port serves TLS (its vhosts agree; {@link Loopwire} checks). */
+  boolean tls() {
+    return vhosts.get(0).config.tls() != null;
+  }
+
+  /** The handshake timeout of the port's default vhost: the engine is chosen only after it starts. */
+  java.time.Duration tlsHandshakeTimeout() {
+    return byName(null).config.tls().handshakeTimeout();
+  }
+
+  /** The engine for a TLS connection whose client asked for {@code serverName} (SNI), or none. */
+  SSLEngine engineFor(String serverName) {
+    return byName(serverName).newEngine();
+  }
+
+  /**
+   * On a TLS port the server name (SNI) chose the vhost and its certificate; on a plain port the Host
+   * header chooses.
+   */
+  private VhostRuntime select(Http1Request request, Transport transport) {
+    if (transport instanceof TlsTransport tls) {
+      return byName(tls.serverName());
+    }
+    return byName(request.headers().get("Host"));
+  }
+
+  private VhostRuntime byName(String host) {
     for (VhostRuntime v : vhosts) {
       if (v.matches(host)) {
         return v;
@@ -54,6 +81,26 @@ final class PortRouter implements ServerRouter {
     return vhosts.get(0);
   }
 
+  /**
+   * A request on a TLS connection whose Host names another vhost of this port than the one its SNI chose:
+   * refused with 421 (RFC 9110 15.5.20), so a client cannot reach one vhost (and skip its client
+   * certificate rule) through another's handshake. Returns the reason, or {@code null} if it is fine.
+   */
+  private String misdirected(Http1Request request, Transport transport, VhostRuntime chosen) {
+    if (!(transport instanceof TlsTransport tls)) {
+      return null;
+    }
+    String host = request.headers().get("Host");
+    for (VhostRuntime v : vhosts) {
+      if (v != chosen && v.matches(host)) {
+        return "misdirected request: Host " + host + " is vhost " + v.config.name() + ", but this TLS connection"
+            + " was made for " + (tls.serverName() == null ? "no server name" : tls.serverName())
+            + " (vhost " + chosen.config.name() + "); connect with SNI " + host;
+      }
+    }
+    return null;
+  }
+
   private static String pathOf(String target) {
     int q = target.indexOf('?');
     return q < 0 ? target : target.substring(0, q);
@@ -64,7 +111,11 @@ final class PortRouter implements ServerRouter {
     if (context.isClosing()) {
       return reject(503, "server is shutting down");
     }
-    VhostRuntime vhost = select(request);
+    VhostRuntime vhost = select(request, transport);
+    String wrongHost = misdirected(request, transport, vhost);
+    if (wrongHost != null) {
+      return reject(421, wrongHost);
+    }
     String path = pathOf(request.target());
     WsProtocol<?> protocol = null;
     String subprotocol = null;
@@ -97,7 +148,8 @@ final class PortRouter implements ServerRouter {
     String target = request.target();
     int q = target.indexOf('?');
     HandshakeRequest hr = new HandshakeRequest(vhost.config.name(), target, pathOf(target),
-        q < 0 ? null : target.substring(q + 1), request.headers(), offered, protocol.name(), transport.remoteAddress());
+        q < 0 ? null : target.substring(q + 1), request.headers(), offered, protocol.name(), transport.remoteAddress(),
+        transport instanceof TlsTransport tls ? tls.session() : null);
     HandshakeDecision decision;
     try {
       decision = protocol.handler().onHandshake(hr);
@@ -125,7 +177,11 @@ final class PortRouter implements ServerRouter {
 
   @Override
   public HttpAnswer onRequest(Http1Request request, Transport transport) {
-    VhostRuntime vhost = select(request);
+    VhostRuntime vhost = select(request, transport);
+    String wrongHost = misdirected(request, transport, vhost);
+    if (wrongHost != null) {
+      return text(421, "Misdirected Request", wrongHost);
+    }
     HttpResponse response = null;
     if (vhost.config.http() != null) {
       try {

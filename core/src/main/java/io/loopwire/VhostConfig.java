@@ -22,6 +22,8 @@ import java.util.Set;
  *     gets 426 Upgrade Required and any other gets 404
  * @param ws the session configuration for this vhost's sessions
  * @param user an app object attached to the vhost (the app's; Loopwire never touches it)
+ * @param tls TLS for this vhost (https and wss), or {@code null} (the default) for plain http and ws.
+ *     Vhosts that share a port must agree: all TLS or none; among TLS vhosts the client's SNI picks one
  */
 public record VhostConfig(
     String name,
@@ -32,7 +34,8 @@ public record VhostConfig(
     String defaultProtocol,
     HttpHandler http,
     WsConfig ws,
-    Object user) {
+    Object user,
+    TlsServerConfig tls) {
 
   public VhostConfig {
     Checks.notNull("vhost name", name);
@@ -53,21 +56,28 @@ public record VhostConfig(
     Checks.notNull("ws config of vhost " + name, ws);
   }
 
+  /** The canonical constructor without TLS (plain http and ws). */
+  public VhostConfig(String name, String host, int port, List<String> serverNames, List<WsProtocol<?>> protocols,
+      String defaultProtocol, HttpHandler http, WsConfig ws, Object user) {
+    this(name, host, port, serverNames, protocols, defaultProtocol, http, ws, user, null);
+  }
+
   /** A vhost named {@code name} on 127.0.0.1:{@code port} with no protocols yet. */
   public static VhostConfig of(String name, int port) {
-    return new VhostConfig(name, "127.0.0.1", port, List.of(), List.of(), null, null, WsConfig.defaults(), null);
+    return new VhostConfig(name, "127.0.0.1", port, List.of(), List.of(), null, null, WsConfig.defaults(), null,
+        null);
   }
 
   public VhostConfig withHost(String v) {
-    return new VhostConfig(name, v, port, serverNames, protocols, defaultProtocol, http, ws, user);
+    return new VhostConfig(name, v, port, serverNames, protocols, defaultProtocol, http, ws, user, tls);
   }
 
   public VhostConfig withPort(int v) {
-    return new VhostConfig(name, host, v, serverNames, protocols, defaultProtocol, http, ws, user);
+    return new VhostConfig(name, host, v, serverNames, protocols, defaultProtocol, http, ws, user, tls);
   }
 
   public VhostConfig withServerNames(String... v) {
-    return new VhostConfig(name, host, port, List.of(v), protocols, defaultProtocol, http, ws, user);
+    return new VhostConfig(name, host, port, List.of(v), protocols, defaultProtocol, http, ws, user, tls);
   }
 
   /** Adds a protocol; the first protocol added becomes the default unless one is set explicitly. */
@@ -75,22 +85,27 @@ public record VhostConfig(
     List<WsProtocol<?>> list = new ArrayList<>(protocols);
     list.add(p);
     return new VhostConfig(name, host, port, serverNames, list, defaultProtocol == null ? p.name() : defaultProtocol,
-        http, ws, user);
+        http, ws, user, tls);
   }
 
   public VhostConfig withDefaultProtocol(String v) {
-    return new VhostConfig(name, host, port, serverNames, protocols, v, http, ws, user);
+    return new VhostConfig(name, host, port, serverNames, protocols, v, http, ws, user, tls);
   }
 
   public VhostConfig withHttp(HttpHandler v) {
-    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, v, ws, user);
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, v, ws, user, tls);
   }
 
   public VhostConfig withWs(WsConfig v) {
-    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, v, user);
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, v, user, tls);
   }
 
   public VhostConfig withUser(Object v) {
-    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, v);
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, v, tls);
+  }
+
+  /** Serves https and wss with {@code v}; {@code null} for plain http and ws. */
+  public VhostConfig withTls(TlsServerConfig v) {
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, user, v);
   }
 }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code loopwire serve}: the test server with the demo page and the four demo protocols. */
@@ -28,6 +29,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0", description = "Loop threads (default: available processors).")
   int threads;
 
+  @Mixin
+  TlsOptions tls = new TlsOptions();
+
   @Override
   public Integer call() throws Exception {
     DemoProtocols.Status status = new DemoProtocols.Status();
@@ -37,6 +41,7 @@ final class ServeCommand implements Callable<Integer> {
     for (WsProtocol<?> p : DemoProtocols.all(status)) {
       vhost = vhost.withProtocol(p);
     }
+    vhost = tls.apply(vhost, host, System.out);
     LoopwireConfig config = LoopwireConfig.defaults().withLoop(loop).withVhost(vhost);
     if (threads > 0) {
       config = config.withThreads(threads);
@@ -50,8 +55,9 @@ final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "loopwire-shutdown"));
     String shown = host.contains(":") ? "[" + host + "]" : host;
-    System.out.println("loopwire: serving on http://" + shown + ":" + lw.port() + "/ (ws://" + shown + ":"
-        + lw.port() + "/); open the URL in a browser; Ctrl-C stops");
+    String s = tls.enabled() ? "s" : "";
+    System.out.println("loopwire: serving on http" + s + "://" + shown + ":" + lw.port() + "/ (ws" + s + "://" + shown
+        + ":" + lw.port() + "/); open the URL in a browser; Ctrl-C stops");
     System.out.flush();
     stopped.await();
     return 0;
