@@ -63,6 +63,9 @@ nginx_version=""
 [ -x /usr/sbin/nginx ] && nginx_version=$(/usr/sbin/nginx -v 2>&1 | cut -d' ' -f3)
 report "nginx" "$nginx_version" "apt-get install -y nginx-light"
 
+certutil_path=$(command -v certutil 2>/dev/null || true)
+report "certutil (browser wss test)" "$certutil_path" "apt-get install -y libnss3-tools"
+
 java_version=""
 command -v java >/dev/null 2>&1 && java_version=$(timeout 20 java -version 2>&1 | head -n 1)
 report "java (JDK WebSocket client)" "$java_version" "apt-get install -y openjdk-17-jdk-headless"

@@ -49,16 +49,28 @@ function parseArgs(argv) {
   return opts;
 }
 
-// NOT YET ENABLED: the wss run. It needs `loopwire serve --tls` and its test certificate (the TLS
-// issue). The plan: Chromium on Linux trusts what the NSS database in $HOME/.pki/nssdb trusts, so
-// launch with HOME set to the fresh profile directory and, before launching, run
-//   certutil -d sql:PROFILE/.pki/nssdb -N --empty-password
-//   certutil -d sql:PROFILE/.pki/nssdb -A -t C,, -n loopwire-test -i PEM      (Debian: libnss3-tools)
-// then open https://127.0.0.1:PORT/ so the page picks wss:// itself. Until then asking for it fails
-// rather than quietly ignoring certificate errors.
+// The wss run: Chromium on Linux trusts what the NSS database in $HOME/.pki/nssdb trusts, so the
+// fresh profile directory gets a database with the given CA in it (Debian: libnss3-tools'
+// certutil) and Chromium is launched with HOME set to the profile. The page is then opened at
+// https://... and picks wss:// itself. Nothing else is trusted, and certificate errors stay errors.
 function trustCertificate(profileDir, pemFile) {
-  throw new Error(`--trust-cert ${pemFile}: the wss run is not yet enabled`
-    + ' (needs `loopwire serve --tls` and its test certificate, the TLS issue)');
+  const { execFileSync } = require('child_process');
+  if (!fs.existsSync(pemFile)) throw new Error(`--trust-cert ${pemFile}: no such file`);
+  const db = path.join(profileDir, '.pki', 'nssdb');
+  fs.mkdirSync(db, { recursive: true });
+  const run = (args) => {
+    try {
+      execFileSync('certutil', args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20000 });
+    } catch (err) {
+      const why = err.code === 'ENOENT' ? 'certutil not found (apt-get install libnss3-tools)'
+        : `${(err.stderr || '').toString().trim() || err.message}`;
+      throw new Error(`--trust-cert: certutil ${args.join(' ')} failed: ${why}`);
+    }
+  };
+  run(['-d', `sql:${db}`, '-N', '--empty-password']);
+  run(['-d', `sql:${db}`, '-A', '-t', 'C,,', '-n', 'loopwire-test-ca', '-i', pemFile]);
+  emit({ step: 'trust-cert', ok: true, pem: pemFile, nssdb: db });
+  return { ...process.env, HOME: profileDir };
 }
 
 function emit(obj) {
@@ -228,9 +240,10 @@ async function main() {
     (context ? context.close() : Promise.resolve()).then(done, done);
   }, timeoutMs);
   try {
-    if (opts.trustCert) trustCertificate(profile, opts.trustCert);
+    const env = opts.trustCert ? trustCertificate(profile, opts.trustCert) : process.env;
     context = await chromium.launchPersistentContext(profile, {
       executablePath: opts.chromium,
+      env,
       headless: true,
       args: CHROMIUM_FLAGS,
       viewport: { width: opts.width, height: opts.height },

@@ -2,7 +2,9 @@
 // Scripted echo client peer for Loopwire's interop tests (npm `ws`).
 //
 // Usage: node ws-client.js URL [--protocol P[,Q...]] [--deflate] [--script JSON|-|@FILE]
-//                              [--timeout SECONDS]
+//                              [--timeout SECONDS] [--ca PEM]
+// For wss:// URLs, --ca makes the client trust only the CA certificate(s) in PEM (the host name is
+// verified as always).
 // Runs a script against an echo server and prints one JSON line per step, then
 // "RESULT OK" (exit 0) or "RESULT FAIL <reason>" (exit 1). The default script and the
 // deterministic payloads are described in ../README.md and shared with ../python/ws_client.py.
@@ -46,18 +48,19 @@ function binaryPayload(size) {
 
 function usage(code) {
   process.stdout.write(
-    'usage: ws-client.js URL [--protocol P[,Q...]] [--deflate] [--script JSON|-|@FILE] [--timeout S]\n');
+    'usage: ws-client.js URL [--protocol P[,Q...]] [--deflate] [--script JSON|-|@FILE] [--timeout S] [--ca PEM]\n');
   process.exit(code);
 }
 
 function parseArgs(argv) {
-  const opts = { url: null, protocols: [], deflate: false, script: null, timeoutS: 30 };
+  const opts = { url: null, protocols: [], deflate: false, script: null, timeoutS: 30, ca: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--protocol') opts.protocols.push(...String(argv[++i]).split(',').filter(Boolean));
     else if (a === '--deflate') opts.deflate = true;
     else if (a === '--script') opts.script = argv[++i];
     else if (a === '--timeout') opts.timeoutS = Number(argv[++i]);
+    else if (a === '--ca') opts.ca = argv[++i];
     else if (a === '-h' || a === '--help') usage(0);
     else if (opts.url === null) opts.url = a;
     else if (opts.script === null) opts.script = a; // positional JSON script
@@ -102,6 +105,7 @@ async function run(opts, steps) {
     perMessageDeflate: opts.deflate ? { threshold: 0 } : false,
     maxPayload: 64 * 1024 * 1024,
     handshakeTimeout: opts.timeoutS * 1000,
+    ...(opts.ca ? { ca: fs.readFileSync(opts.ca) } : {}),
   });
 
   // Every event is queued in arrival order; steps take what they expect from the front.

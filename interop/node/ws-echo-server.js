@@ -2,27 +2,36 @@
 // Echo server peer for Loopwire's interop tests (npm `ws`).
 //
 // Usage: node ws-echo-server.js PORT [--deflate] [--max-payload BYTES] [--no-stdin]
+//                               [--tls-cert PEM --tls-key PEM]
 //   PORT 0 picks a free port. Prints "LISTENING <port>" on stdout once bound to 127.0.0.1, then
 //   "CLOSED <code> <reason as JSON>" when a connection ends (what the peer's close frame carried).
 //   Echoes text as text and binary as binary, except that the text "!close CODE REASON" makes the
 //   server close with that code and reason; accepts any offered subprotocol by choosing the first
 //   one; echoes the peer's close code and reason. Exits on SIGTERM, SIGINT or when stdin
 //   closes (so a parent test that dies takes this process with it); --no-stdin turns that off
-//   for runs from a shell with `&`, whose stdin is /dev/null.
+//   for runs from a shell with `&`, whose stdin is /dev/null. With --tls-cert and --tls-key (PEM
+//   chain and key) it serves wss:// through node's https server instead of ws://.
 'use strict';
 
+const fs = require('fs');
+const https = require('https');
 const { WebSocketServer } = require('ws');
 
 function parseArgs(argv) {
-  const opts = { port: 0, deflate: false, maxPayload: 64 * 1024 * 1024, watchStdin: true };
+  const opts = {
+    port: 0, deflate: false, maxPayload: 64 * 1024 * 1024, watchStdin: true, tlsCert: null, tlsKey: null,
+  };
   const rest = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--deflate') opts.deflate = true;
     else if (a === '--max-payload') opts.maxPayload = Number(argv[++i]);
     else if (a === '--no-stdin') opts.watchStdin = false;
+    else if (a === '--tls-cert') opts.tlsCert = argv[++i];
+    else if (a === '--tls-key') opts.tlsKey = argv[++i];
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: ws-echo-server.js PORT [--deflate] [--max-payload BYTES] [--no-stdin]\n');
+      process.stdout.write('usage: ws-echo-server.js PORT [--deflate] [--max-payload BYTES] [--no-stdin]'
+        + ' [--tls-cert PEM --tls-key PEM]\n');
       process.exit(0);
     } else rest.push(a);
   }
@@ -31,14 +40,20 @@ function parseArgs(argv) {
     process.stderr.write(`ws-echo-server: bad port ${rest[0]}\n`);
     process.exit(2);
   }
+  if ((opts.tlsCert === null) !== (opts.tlsKey === null)) {
+    process.stderr.write('ws-echo-server: --tls-cert and --tls-key go together\n');
+    process.exit(2);
+  }
   return opts;
 }
 
 const opts = parseArgs(process.argv.slice(2));
 
+// With TLS, ws rides on an https server that we bind ourselves; without, ws binds its own.
+const tlsServer = opts.tlsCert === null ? null
+  : https.createServer({ cert: fs.readFileSync(opts.tlsCert), key: fs.readFileSync(opts.tlsKey) });
 const wss = new WebSocketServer({
-  host: '127.0.0.1',
-  port: opts.port,
+  ...(tlsServer ? { server: tlsServer } : { host: '127.0.0.1', port: opts.port }),
   maxPayload: opts.maxPayload,
   // ws only negotiates permessage-deflate when this is an object or true; false refuses the offer.
   perMessageDeflate: opts.deflate ? { threshold: 0 } : false,
@@ -48,9 +63,19 @@ const wss = new WebSocketServer({
   },
 });
 
-wss.on('listening', () => {
-  process.stdout.write(`LISTENING ${wss.address().port}\n`);
-});
+if (tlsServer) {
+  tlsServer.on('error', (err) => {
+    process.stderr.write(`ws-echo-server: ${err.message}\n`);
+    process.exit(1);
+  });
+  tlsServer.listen(opts.port, '127.0.0.1', () => {
+    process.stdout.write(`LISTENING ${tlsServer.address().port}\n`);
+  });
+} else {
+  wss.on('listening', () => {
+    process.stdout.write(`LISTENING ${wss.address().port}\n`);
+  });
+}
 
 const CLOSE_COMMAND = '!close ';
 
@@ -88,6 +113,7 @@ function stop() {
   stopping = true;
   for (const client of wss.clients) client.terminate();
   wss.close();
+  if (tlsServer) tlsServer.close();
   process.exit(0);
 }
 

@@ -2,7 +2,9 @@
 """Scripted echo client peer for Loopwire's interop tests (Debian's python3-websockets 10.x).
 
 Usage: /usr/bin/python3 ws_client.py URL [SCRIPT] [--protocol P[,Q...]] [--deflate]
-                                     [--script JSON|-|@FILE] [--timeout SECONDS]
+                                     [--script JSON|-|@FILE] [--timeout SECONDS] [--ca PEM]
+
+For wss:// URLs, --ca trusts only the CA certificate(s) in PEM (the host name is verified as always).
 
 Same script, payloads and output as ../node/ws-client.js: one JSON line per step, then
 "RESULT OK" (exit 0) or "RESULT FAIL <reason>" (exit 1). See ../README.md.
@@ -11,6 +13,7 @@ Same script, payloads and output as ../node/ws-client.js: one JSON line per step
 import argparse
 import asyncio
 import json
+import ssl
 import sys
 import time
 
@@ -78,6 +81,7 @@ def parse_args():
     p.add_argument("--deflate", action="store_true")
     p.add_argument("--script", default=None)
     p.add_argument("--timeout", type=float, default=30.0)
+    p.add_argument("--ca", default=None, help="wss: trust only the CA certificate(s) in this PEM file")
     return p.parse_intermixed_args()
 
 
@@ -112,6 +116,7 @@ def describe(message):
 
 async def run(args, steps):
     protocols = [p for arg in args.protocol for p in arg.split(",") if p]
+    tls = ssl.create_default_context(cafile=args.ca) if args.ca else None
     try:
         ws = await websockets.client.connect(
             args.url,
@@ -122,6 +127,7 @@ async def run(args, steps):
             ping_interval=None,
             open_timeout=args.timeout,
             create_protocol=PongCountingProtocol,
+            **({"ssl": tls} if tls is not None else {}),
         )
     except Exception as e:  # noqa: BLE001 - every failure is a report line
         emit({"step": "connect", "ok": False, "url": args.url, "error": str(e)})

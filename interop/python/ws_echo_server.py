@@ -2,6 +2,7 @@
 """Echo server peer for Loopwire's interop tests (Debian's python3-websockets 10.x).
 
 Usage: /usr/bin/python3 ws_echo_server.py PORT [--deflate] [--max-size BYTES] [--no-stdin]
+                                          [--tls-cert PEM --tls-key PEM]
 
 PORT 0 picks a free port. Prints "LISTENING <port>" on stdout once bound to 127.0.0.1, then
 "CLOSED <code> <reason as JSON>" when a connection ends (what the peer's close frame carried).
@@ -9,7 +10,8 @@ Echoes text as text and binary as binary, except that the text "!close CODE REAS
 server close with that code and reason; accepts any offered subprotocol by choosing the first
 one, and echoes the peer's close code and reason (websockets does that itself).
 Exits on SIGTERM, SIGINT or when stdin closes; --no-stdin turns the last one off for runs
-from a shell with `&`, whose stdin is /dev/null.
+from a shell with `&`, whose stdin is /dev/null. With --tls-cert and --tls-key (PEM chain and
+key) it serves wss:// instead of ws://.
 """
 
 import argparse
@@ -17,6 +19,7 @@ import asyncio
 import json
 import os
 import signal
+import ssl
 import threading
 
 import websockets
@@ -29,9 +32,13 @@ def parse_args():
     p.add_argument("--deflate", action="store_true", help="offer permessage-deflate")
     p.add_argument("--max-size", type=int, default=64 * 1024 * 1024)
     p.add_argument("--no-stdin", action="store_true", help="do not exit when stdin closes")
+    p.add_argument("--tls-cert", default=None, help="PEM certificate chain: serve wss://")
+    p.add_argument("--tls-key", default=None, help="PEM private key of --tls-cert")
     args = p.parse_args()
     if not 0 <= args.port <= 65535:
         p.error(f"bad port {args.port}")
+    if (args.tls_cert is None) != (args.tls_key is None):
+        p.error("--tls-cert and --tls-key go together")
     return args
 
 
@@ -83,6 +90,11 @@ async def main():
 
         threading.Thread(target=watch_stdin, daemon=True).start()
 
+    tls = None
+    if args.tls_cert is not None:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+
     async with websockets.server.serve(
         echo,
         "127.0.0.1",
@@ -95,6 +107,7 @@ async def main():
         max_size=args.max_size,
         max_queue=64,
         ping_interval=None,
+        ssl=tls,
     ) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"LISTENING {port}", flush=True)

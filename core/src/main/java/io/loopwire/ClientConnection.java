@@ -5,6 +5,7 @@ import io.loopwire.engine.ConnectStep;
 import io.loopwire.engine.ProxyTunnel;
 import io.loopwire.engine.WsClientConnector;
 import io.loopwire.engine.WsEndpoint;
+import io.loopwire.engine.tls.TlsTransport;
 import io.loopwire.loop.ConnectRequest;
 import io.loopwire.loop.LoopThread;
 import io.loopwire.loop.Timer;
@@ -12,6 +13,7 @@ import io.loopwire.loop.Transport;
 import io.loopwire.loop.TransportHandler;
 import io.loopwire.protocol.http1.Http1Fields;
 import io.loopwire.protocol.http1.Http1Limits;
+import io.loopwire.protocol.tls.TlsLimits;
 import io.loopwire.protocol.uri.Uri;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +21,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
  * One logical client connection: a chain of attempts (more than one only with a reconnect policy), each
@@ -32,15 +36,20 @@ final class ClientConnection<S> {
   private final WsHandler<S> handler;
   private final CompletableFuture<Session<S>> future = new CompletableFuture<>();
   private final LoopThread thread;
+  /** The TLS context for wss, or {@code null} for ws. */
+  private final SSLContext tls;
 
   // loop-thread state
   private int failedAttempts;
   private boolean cancelled;
   private WsClientConnector connector;
   private ConnectRequest connectRequest;
+  /** The next attempt, while a reconnect waits; cancelled with the connection (a borrowed loop outlives us). */
   private Timer retryTimer;
+  private TlsTransport tlsTransport;
 
-  ClientConnection(Loopwire context, Uri uri, ClientOptions options, WsHandler<S> handler) {
+  ClientConnection(Loopwire context, Uri uri, ClientOptions options, WsHandler<S> handler, SSLContext tls) {
+    this.tls = tls;
     this.context = context;
     this.uri = uri;
     this.options = options;
@@ -73,6 +82,9 @@ final class ClientConnection<S> {
       }
       if (connector != null) {
         connector.cancel();
+      }
+      if (tlsTransport != null) {
+        tlsTransport.abort(); // a handshake in progress
       }
       if (retryTimer != null) {
         // between attempts nothing in progress would report the cancellation (and a loop shutting down
@@ -145,16 +157,31 @@ final class ClientConnection<S> {
     long left = Math.max(1_000_000L, deadline - System.nanoTime());
     connector = new WsClientConnector(uri.hostForHeader(), uri.requestTarget(), options.subprotocols(),
         options.headers(), Settings.of(options.ws()), options.ws().handshakeTimeout().toNanos(), new Callbacks());
-    TransportHandler handler = connector;
+    // from the socket up: TCP -> CONNECT tunnel (with a proxy) -> TLS (for wss) -> the WebSocket handshake
+    TransportHandler first = connector;
+    tlsTransport = null;
+    if (tls != null) {
+      TlsClientConfig tc = options.tls();
+      SSLEngine engine;
+      try {
+        engine = TlsContexts.clientEngine(tls, tc, uri.host(), uri.port());
+      } catch (RuntimeException e) {
+        fail(ConnectStep.TLS, 0, "cannot set up TLS for " + uri.host() + ": " + e.getMessage(), e, false);
+        return;
+      }
+      tlsTransport = TlsTransport.client(engine, context.tlsTasks(), tc.handshakeTimeout(), TlsLimits.defaults(),
+          uri.host(), connector);
+      first = tlsTransport;
+    }
     int port = uri.port();
     HttpProxy proxy = options.proxy();
     if (proxy != null) {
-      // the tunnel opens the connector once the proxy has answered 2xx (TLS, for wss, would sit inside it)
-      handler = new ProxyTunnel(uri.hostForHeader() + ":" + uri.port(), proxy.headers(), Http1Limits.defaults(),
-          handler, left);
+      // the tunnel opens the layer above once the proxy has answered 2xx
+      first = new ProxyTunnel(uri.hostForHeader() + ":" + uri.port(), proxy.headers(), Http1Limits.defaults(),
+          first, left);
       port = proxy.port();
     }
-    connectRequest = context.loop().connect(new InetSocketAddress(address, port), thread, handler,
+    connectRequest = context.loop().connect(new InetSocketAddress(address, port), thread, context.track(first),
         Duration.ofNanos(left));
   }
 
@@ -162,6 +189,7 @@ final class ClientConnection<S> {
     ConnectException e = new ConnectException(ConnectException.Step.valueOf(step.name()), status, message, cause);
     connector = null;
     connectRequest = null;
+    tlsTransport = null;
     try {
       handler.onConnectFailed(e);
     } finally {
@@ -193,6 +221,7 @@ final class ClientConnection<S> {
         Http1Fields responseHeaders) {
       connector = null;
       connectRequest = null;
+      tlsTransport = null;
       failedAttempts = 0;
       Stats.Counters counters = context.counters(subprotocol == null ? "client" : subprotocol);
       Session<S> session = new Session<>(subprotocol, null, null, transport.remoteAddress(),

@@ -4,6 +4,7 @@ import io.loopwire.engine.HttpServerSettings;
 import io.loopwire.engine.ServerExchange;
 import io.loopwire.engine.ServerRouter;
 import io.loopwire.engine.UpgradeDecision;
+import io.loopwire.engine.tls.TlsTransport;
 import io.loopwire.loop.Transport;
 import io.loopwire.protocol.http1.Http1Fields;
 import io.loopwire.protocol.http1.Http1Limits;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLEngine;
 
 /**
  * Routes the requests of one listening address to its vhosts (by Host name) and their protocols
@@ -54,8 +56,33 @@ final class PortRouter implements ServerRouter {
         c.sendHighWatermark(), c.sendLowWatermark(), c.maxSendQueueBytes(), 64 * 1024);
   }
 
-  private VhostRuntime select(Http1Request request) {
-    String host = request.headers().get("Host");
+  /** Whether this port serves TLS (its vhosts agree; {@link Loopwire} checks). */
+  boolean tls() {
+    return vhosts.get(0).config.tls() != null;
+  }
+
+  /** The handshake timeout of the port's default vhost: the engine is chosen only after it starts. */
+  java.time.Duration tlsHandshakeTimeout() {
+    return byName(null).config.tls().handshakeTimeout();
+  }
+
+  /** The engine for a TLS connection whose client asked for {@code serverName} (SNI), or none. */
+  SSLEngine engineFor(String serverName) {
+    return byName(serverName).newEngine();
+  }
+
+  /**
+   * On a TLS port the server name (SNI) chose the vhost and its certificate; on a plain port the Host
+   * header chooses.
+   */
+  private VhostRuntime select(Http1Request request, Transport transport) {
+    if (transport instanceof TlsTransport tls) {
+      return byName(tls.serverName());
+    }
+    return byName(request.headers().get("Host"));
+  }
+
+  private VhostRuntime byName(String host) {
     for (VhostRuntime v : vhosts) {
       if (v.matches(host)) {
         return v;
@@ -69,6 +96,26 @@ final class PortRouter implements ServerRouter {
     return vhosts.get(0);
   }
 
+  /**
+   * A request on a TLS connection whose Host names another vhost of this port than the one its SNI chose:
+   * refused with 421 (RFC 9110 15.5.20), so a client cannot reach one vhost (and skip its client
+   * certificate rule) through another's handshake. Returns the reason, or {@code null} if it is fine.
+   */
+  private String misdirected(Http1Request request, Transport transport, VhostRuntime chosen) {
+    if (!(transport instanceof TlsTransport tls)) {
+      return null;
+    }
+    String host = request.headers().get("Host");
+    for (VhostRuntime v : vhosts) {
+      if (v != chosen && v.matches(host)) {
+        return "misdirected request: Host " + host + " is vhost " + v.config.name() + ", but this TLS connection"
+            + " was made for " + (tls.serverName() == null ? "no server name" : tls.serverName())
+            + " (vhost " + chosen.config.name() + "); connect with SNI " + host;
+      }
+    }
+    return null;
+  }
+
   private static String pathOf(String target) {
     int q = target.indexOf('?');
     return q < 0 ? target : target.substring(0, q);
@@ -79,7 +126,11 @@ final class PortRouter implements ServerRouter {
     if (context.isClosing()) {
       return reject(503, "server is shutting down");
     }
-    VhostRuntime vhost = select(request);
+    VhostRuntime vhost = select(request, transport);
+    String wrongHost = misdirected(request, transport, vhost);
+    if (wrongHost != null) {
+      return reject(421, wrongHost);
+    }
     String path = pathOf(request.target());
     WsProtocol<?> protocol = null;
     String subprotocol = null;
@@ -112,7 +163,8 @@ final class PortRouter implements ServerRouter {
     String target = request.target();
     int q = target.indexOf('?');
     HandshakeRequest hr = new HandshakeRequest(vhost.config.name(), target, pathOf(target),
-        q < 0 ? null : target.substring(q + 1), request.headers(), offered, protocol.name(), transport.remoteAddress());
+        q < 0 ? null : target.substring(q + 1), request.headers(), offered, protocol.name(), transport.remoteAddress(),
+        transport instanceof TlsTransport tls ? tls.session() : null);
     HandshakeDecision decision;
     try {
       decision = protocol.handler().onHandshake(hr);
@@ -141,7 +193,14 @@ final class PortRouter implements ServerRouter {
   @Override
   public void onRequest(ServerExchange exchange) {
     Http1Request request = exchange.request();
-    VhostRuntime vhost = select(request);
+    Transport transport = exchange.transport();
+    VhostRuntime vhost = select(request, transport);
+    String wrongHost = misdirected(request, transport, vhost);
+    if (wrongHost != null) {
+      exchange.respond(421, "Misdirected Request", Http1Fields.of("Content-Type", "text/plain; charset=utf-8"),
+          ByteBuffer.wrap((wrongHost + "\n").getBytes(StandardCharsets.UTF_8)));
+      return;
+    }
     String target = request.target();
     int q = target.indexOf('?');
     String path = q < 0 ? target : target.substring(0, q);

@@ -14,6 +14,7 @@ final class SessionBinding<S> implements WsEndpoint {
   private final Stats.Counters counters;
   private final Loopwire context;
   private final Hooks hooks;
+  private Stats.Local local;
 
   /** Extra steps for client sessions (future completion, reconnect). */
   interface Hooks {
@@ -40,6 +41,7 @@ final class SessionBinding<S> implements WsEndpoint {
     session.core = core;
     counters.open.increment();
     counters.opened.increment();
+    local = counters.openLocal();
     context.sessionStarted(this);
     session.state = handler.onOpen(session);
     if (hooks != null) {
@@ -49,15 +51,15 @@ final class SessionBinding<S> implements WsEndpoint {
 
   @Override
   public void onText(String text) {
-    counters.messagesIn.increment();
-    counters.bytesIn.add(text.length());
+    local.messagesIn++;
+    local.bytesIn += text.length();
     handler.onText(session, text);
   }
 
   @Override
   public void onBinary(ByteBuffer data) {
-    counters.messagesIn.increment();
-    counters.bytesIn.add(data.remaining());
+    local.messagesIn++;
+    local.bytesIn += data.remaining();
     handler.onBinary(session, data);
   }
 
@@ -79,6 +81,7 @@ final class SessionBinding<S> implements WsEndpoint {
   @Override
   public void onClose(int code, String reason, boolean remote, Throwable cause) {
     counters.open.decrement();
+    counters.closeLocal(local);
     if (cause != null) {
       counters.errors.increment();
     }

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param mounts what plain HTTP requests are served from, matched by longest path prefix
  *     ({@link Mount}); a request no mount takes goes to {@code http}, then gets 426 or 404 as above
  * @param httpServer limits, timeouts and watermarks of plain HTTP on this vhost
+ * @param tls TLS for this vhost (https and wss), or {@code null} (the default) for plain http and ws.
+ *     Vhosts that share a port must agree: all TLS or none; among TLS vhosts the client's SNI picks one
  */
 public record VhostConfig(
     String name,
@@ -37,7 +39,8 @@ public record VhostConfig(
     WsConfig ws,
     Object user,
     List<Mount> mounts,
-    HttpServerConfig httpServer) {
+    HttpServerConfig httpServer,
+    TlsServerConfig tls) {
 
   public VhostConfig {
     Checks.notNull("vhost name", name);
@@ -66,23 +69,46 @@ public record VhostConfig(
     Checks.notNull("http server config of vhost " + name, httpServer);
   }
 
+  /** The constructor from before mounts and TLS: no mounts, default HTTP server config, plain http and ws. */
+  public VhostConfig(String name, String host, int port, List<String> serverNames, List<WsProtocol<?>> protocols,
+      String defaultProtocol, HttpHandler http, WsConfig ws, Object user) {
+    this(name, host, port, serverNames, protocols, defaultProtocol, http, ws, user, List.of(),
+        HttpServerConfig.defaults(), null);
+  }
+
+  /** The constructor from before mounts: no mounts, default HTTP server config. */
+  public VhostConfig(String name, String host, int port, List<String> serverNames, List<WsProtocol<?>> protocols,
+      String defaultProtocol, HttpHandler http, WsConfig ws, Object user, TlsServerConfig tls) {
+    this(name, host, port, serverNames, protocols, defaultProtocol, http, ws, user, List.of(),
+        HttpServerConfig.defaults(), tls);
+  }
+
+  /** The constructor from before TLS: plain http and ws. */
+  public VhostConfig(String name, String host, int port, List<String> serverNames, List<WsProtocol<?>> protocols,
+      String defaultProtocol, HttpHandler http, WsConfig ws, Object user, List<Mount> mounts,
+      HttpServerConfig httpServer) {
+    this(name, host, port, serverNames, protocols, defaultProtocol, http, ws, user, mounts, httpServer, null);
+  }
+
   /** A vhost named {@code name} on 127.0.0.1:{@code port} with no protocols yet. */
   public static VhostConfig of(String name, int port) {
     return new VhostConfig(name, "127.0.0.1", port, List.of(), List.of(), null, null, WsConfig.defaults(), null,
-        List.of(), HttpServerConfig.defaults());
+        List.of(), HttpServerConfig.defaults(), null);
   }
 
   public VhostConfig withHost(String v) {
-    return new VhostConfig(name, v, port, serverNames, protocols, defaultProtocol, http, ws, user, mounts, httpServer);
+    return new VhostConfig(name, v, port, serverNames, protocols, defaultProtocol, http, ws, user, mounts, httpServer,
+        tls);
   }
 
   public VhostConfig withPort(int v) {
-    return new VhostConfig(name, host, v, serverNames, protocols, defaultProtocol, http, ws, user, mounts, httpServer);
+    return new VhostConfig(name, host, v, serverNames, protocols, defaultProtocol, http, ws, user, mounts, httpServer,
+        tls);
   }
 
   public VhostConfig withServerNames(String... v) {
     return new VhostConfig(name, host, port, List.of(v), protocols, defaultProtocol, http, ws, user, mounts,
-        httpServer);
+        httpServer, tls);
   }
 
   /** Adds a protocol; the first protocol added becomes the default unless one is set explicitly. */
@@ -90,24 +116,26 @@ public record VhostConfig(
     List<WsProtocol<?>> list = new ArrayList<>(protocols);
     list.add(p);
     return new VhostConfig(name, host, port, serverNames, list, defaultProtocol == null ? p.name() : defaultProtocol,
-        http, ws, user, mounts, httpServer);
+        http, ws, user, mounts, httpServer, tls);
   }
 
   public VhostConfig withDefaultProtocol(String v) {
-    return new VhostConfig(name, host, port, serverNames, protocols, v, http, ws, user, mounts, httpServer);
+    return new VhostConfig(name, host, port, serverNames, protocols, v, http, ws, user, mounts, httpServer, tls);
   }
 
   public VhostConfig withHttp(HttpHandler v) {
-    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, v, ws, user, mounts, httpServer);
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, v, ws, user, mounts, httpServer,
+        tls);
   }
 
   public VhostConfig withWs(WsConfig v) {
     return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, v, user, mounts,
-        httpServer);
+        httpServer, tls);
   }
 
   public VhostConfig withUser(Object v) {
-    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, v, mounts, httpServer);
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, v, mounts, httpServer,
+        tls);
   }
 
   /** Adds a mount; prefixes must be unique within the vhost. */
@@ -116,10 +144,16 @@ public record VhostConfig(
     List<Mount> list = new ArrayList<>(mounts);
     list.add(m);
     return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, user, list,
-        httpServer);
+        httpServer, tls);
   }
 
   public VhostConfig withHttpServer(HttpServerConfig v) {
-    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, user, mounts, v);
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, user, mounts, v, tls);
+  }
+
+  /** Serves https and wss with {@code v}; {@code null} for plain http and ws. */
+  public VhostConfig withTls(TlsServerConfig v) {
+    return new VhostConfig(name, host, port, serverNames, protocols, defaultProtocol, http, ws, user, mounts,
+        httpServer, v);
   }
 }

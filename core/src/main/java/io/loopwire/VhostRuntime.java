@@ -3,6 +3,8 @@ package io.loopwire;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /** A started vhost: its config plus the per-vhost protocol state, created at start and closed once at stop. */
 final class VhostRuntime {
@@ -10,12 +12,15 @@ final class VhostRuntime {
   private static final System.Logger LOG = System.getLogger(VhostRuntime.class.getName());
 
   final VhostConfig config;
+  /** The vhost's TLS context (built at start, or the app's, borrowed), or {@code null} for plain. */
+  final SSLContext sslContext;
   private final Map<String, WsProtocol<?>> byName = new LinkedHashMap<>();
   private final Map<String, Object> states = new LinkedHashMap<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   VhostRuntime(VhostConfig config) {
     this.config = config;
+    this.sslContext = config.tls() == null ? null : TlsContexts.server(config.tls());
     try {
       for (WsProtocol<?> p : config.protocols()) {
         byName.put(p.name(), p);
@@ -70,6 +75,11 @@ final class VhostRuntime {
       }
     }
     return false;
+  }
+
+  /** A new server engine for one connection (TLS vhosts only). */
+  SSLEngine newEngine() {
+    return TlsContexts.serverEngine(sslContext, config.tls());
   }
 
   /** Closes the per-vhost states, exactly once. */

@@ -1,5 +1,7 @@
 package io.loopwire;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -27,7 +29,8 @@ class LayerRulesTest {
     ArchRule rule = noClasses().that().resideInAPackage("io.loopwire.protocol..")
         .should().dependOnClassesThat().resideInAnyPackage(
             "java.nio.channels..", "java.util.concurrent..", "java.util.logging..", "java.lang.System$Logger",
-            "java.time..", "java.rmi..", "java.sql..", "javax..", "jdk..", "sun..", "com.sun..")
+            "java.time..", "java.rmi..", "java.sql..", "jdk..", "sun..", "com.sun..")
+        .orShould().dependOnClassesThat(resideInAPackage("javax..").and(not(resideInAPackage("javax.net.ssl"))))
         .orShould().dependOnClassesThat().haveNameMatching(
             "java\\.net\\.(Socket|ServerSocket|DatagramSocket|InetAddress|Inet4Address|Inet6Address|"
                 + "InetSocketAddress|SocketAddress|URL|URLConnection|HttpURLConnection).*")
@@ -37,6 +40,19 @@ class LayerRulesTest {
         .orShould().callMethod(System.class, "currentTimeMillis")
         .because("the protocol core is sans-I/O: java.base only, no sockets, channels, threads, loggers or clocks");
     rule.check(classes);
+  }
+
+  /**
+   * The one exception to java.base-without-javax: the TLS core wraps the JDK's {@code SSLEngine}
+   * ({@code javax.net.ssl} is in java.base). No other protocol package may use it.
+   */
+  @Test
+  void onlyTheTlsCoreUsesJavaxNetSsl() {
+    noClasses().that().resideInAPackage("io.loopwire.protocol..")
+        .and().resideOutsideOfPackage("io.loopwire.protocol.tls")
+        .should().dependOnClassesThat().resideInAPackage("javax..")
+        .because("only io.loopwire.protocol.tls wraps SSLEngine; the rest of the core is plain java.base")
+        .check(classes);
   }
 
   @Test
@@ -63,6 +79,24 @@ class LayerRulesTest {
     noClasses().that().resideInAPackage("io.loopwire.loop.nio..")
         .should().dependOnClassesThat().resideInAnyPackage(
             "io.loopwire", "io.loopwire.engine..", "io.loopwire.protocol..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void drivenLoopUsesOnlyTheSpi() {
+    noClasses().that().resideInAPackage("io.loopwire.loop.driven..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.loopwire", "io.loopwire.engine..", "io.loopwire.protocol..", "io.loopwire.loop.nio..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void theNioLoopDoesNotUseTheDrivenLoop() {
+    noClasses().that().resideInAPackage("io.loopwire.loop.nio..")
+        .should().dependOnClassesThat().resideInAPackage("io.loopwire.loop.driven..")
+        .because("each loop implementation stands on the SPI alone")
         .allowEmptyShould(true)
         .check(classes);
   }

@@ -34,6 +34,9 @@ final class AutobahnCommand implements Callable<Integer> {
   @Option(names = "--agent", defaultValue = "loopwire", description = "Agent name in the reports (default: ${DEFAULT-VALUE}).")
   String agent;
 
+  @Option(names = "--loop", defaultValue = "nio", description = "Event loop (default: ${DEFAULT-VALUE}).")
+  String loop;
+
   @Option(names = "--case-timeout", defaultValue = "120", description = "Seconds one case may take (default: ${DEFAULT-VALUE}).")
   int caseTimeout;
 
@@ -46,7 +49,7 @@ final class AutobahnCommand implements Callable<Integer> {
         .withLimits(WsLimits.defaults().withMaxFrameBytes(64 << 20).withMaxMessageBytes(64 << 20))
         .withMaxSendQueueBytes(256L << 20).withCloseTimeout(Duration.ofSeconds(5));
     ClientOptions options = ClientOptions.defaults().withWs(ws);
-    try (Loopwire lw = Loopwire.start(LoopwireConfig.defaults().withThreads(1))) {
+    try (Loopwire lw = Loopwire.start(LoopwireConfig.defaults().withLoop(loop).withThreads(1))) {
       CompletableFuture<String> count = new CompletableFuture<>();
       run(lw, base + "/getCaseCount", options, new Collector(count));
       int cases = Integer.parseInt(count.get(30, TimeUnit.SECONDS).strip());

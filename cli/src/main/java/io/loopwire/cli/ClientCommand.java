@@ -28,8 +28,16 @@ import picocli.CommandLine.Parameters;
         + " message is printed on stdout (binary as hex), the close status goes to stderr.")
 final class ClientCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "ws:// URL")
+  @Parameters(index = "0", description = "ws:// or wss:// URL")
   String url;
+
+  @Option(names = "--ca", paramLabel = "FILE",
+      description = "wss: trust only the CA certificate(s) in this PEM file (for example ~/.loopwire/tls/ca.pem).")
+  java.nio.file.Path ca;
+
+  @Option(names = "--insecure-trust-any-certificate",
+      description = "wss: accept ANY certificate for ANY host name (testing only; the traffic is not authenticated).")
+  boolean insecure;
 
   @Option(names = "--protocol", description = "Subprotocol to offer (repeatable).")
   List<String> protocols = new ArrayList<>();
@@ -50,6 +58,12 @@ final class ClientCommand implements Callable<Integer> {
     }
     ClientOptions options = ClientOptions.defaults().withSubprotocols(protocols.toArray(new String[0]))
         .withHeaders(h.build());
+    if (insecure) {
+      System.err.println("loopwire client: WARNING: --insecure-trust-any-certificate: the server is not authenticated");
+      options = options.withTls(io.loopwire.TlsClientConfig.insecureTrustAllCertificatesForTesting());
+    } else if (ca != null) {
+      options = options.withTls(io.loopwire.TlsClientConfig.trustingCaPem(ca));
+    }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     try (Loopwire lw = Loopwire.start(LoopwireConfig.defaults().withThreads(1))) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./loopwire}: the command-line entry point. */
 @Command(name = "loopwire", mixinStandardHelpOptions = true, version = "loopwire 0.1.0-SNAPSHOT",
     description = "WebSocket and HTTP/1.1 on any event loop.",
-    subcommands = {ServeCommand.class, ClientCommand.class, AutobahnCommand.class})
+    subcommands = {ServeCommand.class, ClientCommand.class, BenchCommand.class, AutobahnCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code loopwire serve}: the test server with the demo page and the four demo protocols. */
@@ -44,6 +45,9 @@ final class ServeCommand implements Callable<Integer> {
   /** Where the demo page's files are, on the classpath. */
   static final String DEMO_RESOURCES = "io/loopwire/cli/demo/";
 
+  @Mixin
+  TlsOptions tls = new TlsOptions();
+
   @Override
   public Integer call() throws Exception {
     if (root != null && !Files.isDirectory(root)) {
@@ -65,6 +69,7 @@ final class ServeCommand implements Callable<Integer> {
     for (WsProtocol<?> p : DemoProtocols.all(status)) {
       vhost = vhost.withProtocol(p);
     }
+    vhost = tls.apply(vhost, host, System.out);
     LoopwireConfig config = LoopwireConfig.defaults().withLoop(loop).withVhost(vhost);
     if (threads > 0) {
       config = config.withThreads(threads);
@@ -78,13 +83,14 @@ final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "loopwire-shutdown"));
     String shown = host.contains(":") ? "[" + host + "]" : host;
-    String base = "http://" + shown + ":" + lw.port();
+    String s = tls.enabled() ? "s" : "";
+    String base = "http" + s + "://" + shown + ":" + lw.port();
+    String ws = "ws" + s + "://" + shown + ":" + lw.port() + "/";
     if (root == null) {
-      System.out.println("loopwire: serving on " + base + "/ (ws://" + shown + ":" + lw.port()
-          + "/); open the URL in a browser; Ctrl-C stops");
+      System.out.println("loopwire: serving on " + base + "/ (" + ws + "); open the URL in a browser; Ctrl-C stops");
     } else {
       System.out.println("loopwire: serving on " + base + "/ (files from " + root.toAbsolutePath().normalize()
-          + "; the demo page at " + base + "/demo/; ws://" + shown + ":" + lw.port() + "/); Ctrl-C stops");
+          + "; the demo page at " + base + "/demo/; " + ws + "); Ctrl-C stops");
     }
     System.out.flush();
     stopped.await();

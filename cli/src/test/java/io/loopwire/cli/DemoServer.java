@@ -2,8 +2,12 @@ package io.loopwire.cli;
 
 import io.loopwire.Loopwire;
 import io.loopwire.LoopwireConfig;
+import io.loopwire.TlsServerConfig;
 import io.loopwire.VhostConfig;
 import io.loopwire.WsProtocol;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -19,9 +23,11 @@ public final class DemoServer implements AutoCloseable {
   public static final Set<String> FILES = Set.of("index.html", "app.js", "style.css", "favicon.svg");
 
   private final Loopwire loopwire;
+  private final Path caFile;
 
-  private DemoServer(Loopwire loopwire) {
+  private DemoServer(Loopwire loopwire, Path caFile) {
     this.loopwire = loopwire;
+    this.caFile = caFile;
   }
 
   /** The server as {@code loopwire serve} runs it. */
@@ -44,16 +50,39 @@ public final class DemoServer implements AutoCloseable {
     }
     Loopwire lw = Loopwire.start(LoopwireConfig.defaults().withLoop("nio").withVhost(vhost));
     status.context.set(lw);
-    return new DemoServer(lw);
+    return new DemoServer(lw, null);
+  }
+
+  /**
+   * The server as {@code loopwire serve --tls --tls-dir DIR} runs it: https and wss with a certificate
+   * for localhost, 127.0.0.1 and ::1 signed by the local CA in {@code dir} (made there if missing).
+   */
+  public static DemoServer startTls(Path dir) throws IOException {
+    ServeCertificates.Files f = ServeCertificates.ensure(dir, ServeCertificates.namesFor("127.0.0.1", List.of()));
+    DemoProtocols.Status status = new DemoProtocols.Status();
+    VhostConfig vhost = VhostConfig.of("default", 0).withHost("127.0.0.1")
+        .withHttp(new ClasspathFiles("/io/loopwire/cli/demo/", FILES))
+        .withTls(TlsServerConfig.fromPem(f.serverChain(), f.serverKey()));
+    for (WsProtocol<?> p : DemoProtocols.all(status)) {
+      vhost = vhost.withProtocol(p);
+    }
+    Loopwire lw = Loopwire.start(LoopwireConfig.defaults().withLoop("nio").withVhost(vhost));
+    status.context.set(lw);
+    return new DemoServer(lw, f.caCert());
+  }
+
+  /** The CA certificate to trust for a TLS server, else {@code null}. */
+  public Path caFile() {
+    return caFile;
   }
 
   public int port() {
     return loopwire.port();
   }
 
-  /** The page's address, {@code http://127.0.0.1:PORT/}. */
+  /** The page's address, {@code http://127.0.0.1:PORT/} (https for {@link #startTls}). */
   public String url() {
-    return "http://127.0.0.1:" + port() + "/";
+    return (caFile == null ? "http" : "https") + "://127.0.0.1:" + port() + "/";
   }
 
   /** Server-side counters, as the {@code status} protocol reports them. */

@@ -30,6 +30,28 @@ public final class TestDemoServer {
    * The caller owns the returned context and must close it.
    */
   public static Loopwire start(WsProtocol<?>... extra) {
+    return start(null, extra);
+  }
+
+  /**
+   * Starts the server with https and wss on its port, presenting {@code tls}'s certificate.
+   * The caller owns the returned context and must close it.
+   */
+  public static Loopwire startTls(io.loopwire.TlsServerConfig tls, WsProtocol<?>... extra) {
+    return start(tls, extra);
+  }
+
+  /** Makes (or reuses) a CA and a 127.0.0.1/localhost server certificate in {@code dir}; returns the CA file. */
+  public static java.nio.file.Path certificates(java.nio.file.Path dir) throws java.io.IOException {
+    return ServeCertificates.ensure(dir, ServeCertificates.namesFor("127.0.0.1", List.of())).caCert();
+  }
+
+  /** The server config for the certificate {@link #certificates} made in {@code dir}. */
+  public static io.loopwire.TlsServerConfig tlsConfig(java.nio.file.Path dir) {
+    return io.loopwire.TlsServerConfig.fromPem(dir.resolve("server.pem"), dir.resolve("server-key.pem"));
+  }
+
+  private static Loopwire start(io.loopwire.TlsServerConfig tls, WsProtocol<?>... extra) {
     DemoProtocols.Status status = new DemoProtocols.Status();
     VhostConfig vhost = VhostConfig.of("interop", 0)
         .withHttp(new ClasspathFiles("/io/loopwire/cli/demo/",
@@ -54,6 +76,7 @@ public final class TestDemoServer {
     for (WsProtocol<?> p : extra) {
       vhost = vhost.withProtocol(p);
     }
+    vhost = vhost.withTls(tls);
     Loopwire lw = Loopwire.start(LoopwireConfig.defaults().withVhost(vhost));
     status.context.set(lw);
     return lw;

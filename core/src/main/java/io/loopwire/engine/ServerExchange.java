@@ -129,6 +129,14 @@ public final class ServerExchange {
     return thread;
   }
 
+  /**
+   * The transport the request came on (on a TLS port, the TLS decorator: its server name and session pick
+   * and check the vhost). For routing only: the exchange writes, the router must not.
+   */
+  public Transport transport() {
+    return transport;
+  }
+
   public boolean isHead() {
     return head;
   }

@@ -83,6 +83,9 @@ public final class WsClientConnector implements TransportHandler {
       fail(ConnectStep.CANCELLED, 0, "connect cancelled", cause);
     } else if (cause instanceof ConnectException) {
       fail(ConnectStep.TCP, 0, "TCP connect failed: " + cause.getMessage(), cause);
+    } else if (cause instanceof javax.net.ssl.SSLException) {
+      // TCP connected, then the TLS layer below us failed (its message says why: name, expiry, CA, timeout)
+      fail(ConnectStep.TLS, 0, cause.getMessage(), cause);
     } else {
       fail(ConnectStep.TCP, 0, "TCP connect failed: " + cause, cause);
     }
@@ -224,7 +227,10 @@ public final class WsClientConnector implements TransportHandler {
       return;
     }
     cancelTimer();
-    if (!done) {
+    if (!done && cause instanceof javax.net.ssl.SSLException) {
+      // TLS 1.3: a server that refuses our client certificate says so after our side of its handshake
+      fail(ConnectStep.TLS, 0, "the TLS session failed before the upgrade: " + cause.getMessage(), cause);
+    } else if (!done) {
       fail(ConnectStep.TCP, 0, "connection closed during the handshake",
           cause != null ? cause : new IOException("connection closed during the handshake"));
     }

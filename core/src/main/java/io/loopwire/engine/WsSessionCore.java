@@ -437,7 +437,8 @@ public final class WsSessionCore implements TransportHandler {
       return;
     }
     if (text == null) {
-      text = new StringBuilder(Math.max(16, t.data().length() * 2));
+      long want = (long) t.data().length() + conn.frameBytesRemaining(); // chars <= UTF-8 bytes
+      text = new StringBuilder((int) Math.min(1 << 24, Math.max(16, want)));
     }
     text.append(t.data());
     if (t.last()) {
@@ -457,7 +458,9 @@ public final class WsSessionCore implements TransportHandler {
       return;
     }
     if (binary == null) {
-      binary = ByteBuffer.allocate(Math.max(256, data.remaining() * 2));
+      // size it once from what the frame still holds: a 64 KiB message arriving in pieces costs one array
+      long want = (long) data.remaining() + conn.frameBytesRemaining();
+      binary = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, Math.max(256, want)));
     } else if (binary.remaining() < data.remaining()) {
       long need = (long) binary.position() + data.remaining();
       ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, 2L * binary.capacity())));

@@ -87,6 +87,19 @@ final class DemoCheck {
     Assumptions.abort(message);
   }
 
+  /** The wss run also needs NSS's certutil (Debian: libnss3-tools); missing, as for {@link #requirePeers}. */
+  static void requireCertutil() {
+    if (findOnPath("certutil") != null) {
+      return;
+    }
+    String message = "browser test peer missing: certutil (apt-get install libnss3-tools)";
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail(message + " (CI=true: .ci/run installs it)");
+    }
+    System.err.println("SKIPPED " + message);
+    Assumptions.abort(message);
+  }
+
   private static Path findOnPath(String name) {
     String path = System.getenv("PATH");
     if (path == null) {

@@ -6,15 +6,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.loopwire.cli.DemoServer;
 import java.nio.file.Files;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo page of {@code loopwire serve} in a real browser (headless Chromium, two tabs, fresh
  * profile): echo text and binary, the counter advancing and resetting, a stroke drawn in one tab
  * appearing in the other, status numbers moving. Console errors, page errors, failed or foreign
  * requests, HTTP errors and WebSocket closes other than 1000/1001 fail it; the checks themselves are
- * in {@code interop/node/demo-check.js}. Screenshots land in {@code cli/target/browser/}.
+ * in {@code interop/node/demo-check.js}. Screenshots land in {@code cli/target/browser/}. The wss run
+ * trusts the test CA through the browser profile's NSS database.
  */
 final class DemoPageBrowserTest {
 
@@ -38,15 +40,17 @@ final class DemoPageBrowserTest {
   }
 
   /**
-   * NOT YET ENABLED: the same check over wss. Needs {@code loopwire serve --tls} and its test
-   * certificate (the TLS issue); demo-check.js's {@code --trust-cert} (likewise not enabled yet) is
-   * where the fresh profile will be made to trust it.
+   * The same check over https and wss, as {@code loopwire serve --tls} serves it: the CA that signed the
+   * server's certificate is put into the fresh profile's NSS database (certutil), so Chromium trusts it
+   * the way a user who imported it would; any certificate error would fail the page load.
    */
   @Test
-  @Disabled("wss needs `loopwire serve --tls` and a test certificate (the TLS issue)")
-  void everyCardWorksOverWssWithTheTestCertificateTrusted() {
-    fail("enable with the TLS issue: start DemoServer with TLS, then"
-        + " DemoCheck.run(\"https://127.0.0.1:PORT/\", \"demo-wss\", \"--trust-cert\", PEM) and assertPasses");
+  void everyCardWorksOverWssWithTheTestCertificateTrusted(@TempDir Path dir) throws Exception {
+    DemoCheck.requireCertutil();
+    try (DemoServer server = DemoServer.startTls(dir)) {
+      assertThat(server.url()).startsWith("https://");
+      assertPasses(DemoCheck.run(server.url(), "demo-wss", "--trust-cert", server.caFile().toString()));
+    }
   }
 
   static void assertPasses(DemoCheck.Result result) {

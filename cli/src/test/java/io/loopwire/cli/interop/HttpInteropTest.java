@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Plain HTTP/1.1 against the demo server: the JDK's {@link HttpClient} in-process, and curl against
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.Test;
 final class HttpInteropTest {
 
   private static final Pattern SERVING = Pattern.compile("loopwire: serving on http://127\\.0\\.0\\.1:(\\d+)/ .*");
+  private static final Pattern SERVING_TLS =
+      Pattern.compile("loopwire: serving on https://127\\.0\\.0\\.1:(\\d+)/ \\(wss://.*");
 
   private final List<AutoCloseable> cleanup = new ArrayList<>();
 
@@ -252,6 +255,46 @@ final class HttpInteropTest {
     return "http://127.0.0.1:" + m.group(1);
   }
 
+  @Test
+  void jdkHttpClientGetsTheDemoPageOverHttpsTrustingTheTestCa(@TempDir Path dir) throws Exception {
+    Path ca = TestDemoServer.certificates(dir);
+    Loopwire server = TestDemoServer.startTls(TestDemoServer.tlsConfig(dir));
+    cleanup.add(server);
+    HttpClient http = HttpClient.newBuilder().sslContext(TlsTrustStore.trusting(ca))
+        .connectTimeout(Duration.ofSeconds(10)).build(); // offers h2 and http/1.1 by ALPN
+    for (String host : List.of("127.0.0.1", "localhost")) {
+      HttpResponse<String> page = get(http, "https://" + host + ":" + server.port() + "/");
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+      assertThat(page.body()).containsIgnoringCase("<!doctype html");
+    }
+  }
+
+  @Test
+  void curlAgainstServeTlsTrustsTheGeneratedCaAndRefusesWithoutIt(@TempDir Path dir) throws Exception {
+    Peers.require(Peers.Peer.CURL);
+    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+    PeerProcess serve = PeerProcess.start("loopwire-serve-tls", Peers.interopDir(),
+        List.of(java, "-cp", System.getProperty("java.class.path"), "io.loopwire.cli.Main", "serve", "--port", "0",
+            "--tls", "--tls-dir", dir.toString()))
+        .withStdinGrace(Duration.ZERO);
+    cleanup.add(serve);
+    String made = serve.awaitLine(l -> l.startsWith("loopwire: to trust it: curl --cacert "), Duration.ofSeconds(30),
+        "the line that says which CA to trust");
+    Path ca = dir.resolve("ca.pem");
+    assertThat(made).contains(ca.toAbsolutePath().toString());
+    String line = serve.awaitLine(l -> SERVING_TLS.matcher(l).matches(), Duration.ofSeconds(30), "'serving on' line");
+    Matcher m = SERVING_TLS.matcher(line);
+    assertThat(m.matches()).isTrue();
+    for (String host : List.of("127.0.0.1", "localhost")) {
+      String page = curl("--cacert", ca.toString(), "https://" + host + ":" + m.group(1) + "/");
+      assertThat(page).startsWith("HTTP/1.1 200 ");
+      assertThat(page).containsIgnoringCase("<!doctype html");
+    }
+    // the system's trust store does not know our CA: curl refuses (exit 60, "peer certificate cannot be authenticated")
+    assertThat(curlExit("https://127.0.0.1:" + m.group(1) + "/")).isEqualTo(60);
+  }
+
   private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
@@ -286,6 +329,18 @@ final class HttpInteropTest {
     } finally {
       p.destroyForcibly();
       Files.deleteIfExists(out);
+    }
+  }
+
+  /** curl's exit code for {@code url} with no extra trust. */
+  private static int curlExit(String url) throws Exception {
+    Process p = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "--max-time", "10", url)
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("curl %s finished", url).isTrue();
+      return p.exitValue();
+    } finally {
+      p.destroyForcibly();
     }
   }
 }

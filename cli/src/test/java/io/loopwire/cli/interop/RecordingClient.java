@@ -72,6 +72,12 @@ final class RecordingClient implements WsHandler<Void>, AutoCloseable {
     return new RecordingClient(lw, uri, ClientOptions.defaults().withSubprotocols(subprotocols));
   }
 
+  /** Connects with {@code options} (for example TLS trust) offering {@code subprotocols}. */
+  static RecordingClient connect(Loopwire lw, String uri, ClientOptions options, String... subprotocols)
+      throws Exception {
+    return new RecordingClient(lw, uri, options.withSubprotocols(subprotocols));
+  }
+
   Session<Void> session() {
     return session;
   }

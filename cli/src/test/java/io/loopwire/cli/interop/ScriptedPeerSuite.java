@@ -2,10 +2,13 @@ package io.loopwire.cli.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loopwire.ClientOptions;
 import io.loopwire.CloseStatus;
 import io.loopwire.Loopwire;
 import io.loopwire.LoopwireConfig;
+import io.loopwire.TlsClientConfig;
 import io.loopwire.cli.TestDemoServer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Both directions against a peer that ships a scripted client and an echo server in interop/ (see
@@ -38,9 +42,48 @@ abstract class ScriptedPeerSuite {
   /** The peer's echo server on port 0, run in interop/. */
   abstract List<String> serverCommand();
 
+  /** Whether both directions run over TLS (wss://) with a test CA; see {@link #tlsCa()}. */
+  boolean tls() {
+    return false;
+  }
+
+  @TempDir
+  Path tlsDir;
+  private Path ca;
+
   @BeforeEach
-  final void requirePeer() {
+  final void requirePeer() throws Exception {
     Peers.require(peer());
+    if (tls()) {
+      ca = TestDemoServer.certificates(tlsDir);
+    }
+  }
+
+  /** The test CA's certificate (TLS suites): the peer's client trusts it with {@code --ca}. */
+  final Path tlsCa() {
+    return ca;
+  }
+
+  /** The server certificate chain (127.0.0.1, localhost) for the peer's server: {@code --tls-cert}. */
+  final Path tlsCert() {
+    return tlsDir.resolve("server.pem");
+  }
+
+  /** Its key: {@code --tls-key}. */
+  final Path tlsKey() {
+    return tlsDir.resolve("server-key.pem");
+  }
+
+  private String scheme() {
+    return tls() ? "wss" : "ws";
+  }
+
+  private RecordingClient connectToPeer(String url, String... subprotocols) throws Exception {
+    ClientOptions options = ClientOptions.defaults();
+    if (tls()) {
+      options = options.withTls(TlsClientConfig.trustingCaPem(ca));
+    }
+    return RecordingClient.connect(clientContext(), url, options, subprotocols);
   }
 
   @AfterEach
@@ -97,7 +140,7 @@ abstract class ScriptedPeerSuite {
 
   @Test
   void ourClientEchoesEverySizeAgainstPeerServer() throws Exception {
-    try (RecordingClient c = RecordingClient.connect(clientContext(), peerServerUrl(), "echo")) {
+    try (RecordingClient c = connectToPeer(peerServerUrl(), "echo")) {
       assertThat(c.session().subprotocol()).as("the peer server picks the first offered subprotocol").isEqualTo("echo");
       for (int size : Payloads.SIZES) {
         c.echoText(Payloads.text(size));
@@ -113,14 +156,14 @@ abstract class ScriptedPeerSuite {
 
   @Test
   void ourClientGetsAPongForEachOfTenPingsInARow() throws Exception {
-    try (RecordingClient c = RecordingClient.connect(clientContext(), peerServerUrl())) {
+    try (RecordingClient c = connectToPeer(peerServerUrl())) {
       c.pings("burst", 10);
     }
   }
 
   @Test
   void ourClientClosesWithCodeAndReasonAndPeerServerSeesBoth() throws Exception {
-    try (RecordingClient c = RecordingClient.connect(clientContext(), peerServerUrl())) {
+    try (RecordingClient c = connectToPeer(peerServerUrl())) {
       c.echoText(Payloads.text(126));
       c.session().close(4000, "bye");
       CloseStatus st = c.awaitClose("our close 4000 \"bye\"");
@@ -135,7 +178,7 @@ abstract class ScriptedPeerSuite {
 
   @Test
   void peerServerClosesWithCodeAndReasonAndOurClientEchoesBoth() throws Exception {
-    try (RecordingClient c = RecordingClient.connect(clientContext(), peerServerUrl())) {
+    try (RecordingClient c = connectToPeer(peerServerUrl())) {
       assertThat(c.session().sendText(CommandEcho.CLOSE_COMMAND + "4001 server bye")).isTrue();
       CloseStatus st = c.awaitClose("peer's close 4001 \"server bye\"");
       assertThat(st.code()).isEqualTo(4001);
@@ -154,7 +197,7 @@ abstract class ScriptedPeerSuite {
   private String peerServerUrl() throws Exception {
     peerServer = PeerProcess.start(peer().name().toLowerCase() + "-server", Peers.interopDir(), serverCommand());
     cleanup.add(peerServer);
-    return "ws://127.0.0.1:" + peerServer.awaitListening(START) + "/";
+    return scheme() + "://127.0.0.1:" + peerServer.awaitListening(START) + "/";
   }
 
   private Loopwire clientContext() {
@@ -164,14 +207,15 @@ abstract class ScriptedPeerSuite {
   }
 
   private Loopwire server() {
-    server = TestDemoServer.start(io.loopwire.WsProtocol.of(CommandEcho.NAME, commandEcho));
+    io.loopwire.WsProtocol<?> echo = io.loopwire.WsProtocol.of(CommandEcho.NAME, commandEcho);
+    server = tls() ? TestDemoServer.startTls(TestDemoServer.tlsConfig(tlsDir), echo) : TestDemoServer.start(echo);
     cleanup.add(server);
     return server;
   }
 
   /** Runs the peer's client with {@code script}; expects exit 0 and RESULT OK; returns the step lines. */
   private List<String> runPeerClient(String script, String protocol) throws Exception {
-    String url = "ws://127.0.0.1:" + server().port() + "/";
+    String url = scheme() + "://127.0.0.1:" + server().port() + "/";
     int timeout = (int) CLIENT_TIMEOUT.toSeconds();
     PeerProcess client = PeerProcess.start(peer().name().toLowerCase() + "-client", Peers.interopDir(),
         clientCommand(url, script, protocol, timeout));

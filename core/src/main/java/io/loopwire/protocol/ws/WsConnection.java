@@ -160,6 +160,15 @@ public final class WsConnection {
   }
 
   /**
+   * Payload bytes of the data frame being delivered that have not been delivered yet (0 between frames,
+   * and for a message that goes through a transform). A reassembler can size its buffer once from the
+   * first piece plus this, instead of growing it piece by piece. Thread: the caller's.
+   */
+  public int frameBytesRemaining() {
+    return inPayload && !msgTransformed ? frameRemaining : 0;
+  }
+
+  /**
    * A connection.
    *
    * @param maskKeys source of a client's masking keys, one call per frame; {@code null} for the default:

@@ -1,0 +1,114 @@
+package io.loopwire.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loopwire.Loopwire;
+import io.loopwire.LoopwireConfig;
+import io.loopwire.VhostConfig;
+import io.loopwire.WsProtocol;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code loopwire bench} against an in-process Loopwire echo server: each mode ends by itself and reports
+ * a {@code RESULT} line with what it did; bad arguments exit with 2. No timing assertions: only counts.
+ */
+final class BenchCommandTest {
+
+  private static Loopwire server;
+  private static String url;
+
+  @BeforeAll
+  static void startServer() {
+    server = Loopwire.start(LoopwireConfig.defaults().withThreads(1)
+        .withVhost(VhostConfig.of("default", 0).withHost("127.0.0.1")
+            .withProtocol(WsProtocol.of("echo", new DemoProtocols.Echo()))));
+    url = "ws://127.0.0.1:" + server.port() + "/";
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  /** Runs the CLI, returns the exit code and the RESULT line's pairs (under "exit"). */
+  private static Map<String, String> bench(String... args) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream saved = System.out;
+    int code;
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      String[] all = new String[args.length + 1];
+      all[0] = "bench";
+      System.arraycopy(args, 0, all, 1, args.length);
+      code = Main.run(all);
+    } finally {
+      System.setOut(saved);
+    }
+    Map<String, String> result = new LinkedHashMap<>();
+    result.put("exit", Integer.toString(code));
+    for (String line : buf.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (line.startsWith("RESULT ") || line.startsWith("HOLDING ")) {
+        for (String kv : line.substring(line.indexOf(' ') + 1).trim().split(" ")) {
+          int eq = kv.indexOf('=');
+          result.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+      }
+    }
+    return result;
+  }
+
+  @Test
+  void echoBinaryCountsRoundTripsWithoutErrors() {
+    Map<String, String> r = bench(url, "-c", "3", "-d", "4", "-s", "100", "-w", "0", "-t", "1", "--threads", "1");
+    assertThat(r).containsEntry("exit", "0").containsEntry("mode", "echo").containsEntry("opened", "3")
+        .containsEntry("type", "binary").containsEntry("errors", "0");
+    assertThat(Long.parseLong(r.get("messages"))).isPositive();
+    assertThat(Double.parseDouble(r.get("p50_us"))).isPositive();
+    assertThat(Double.parseDouble(r.get("max_us"))).isGreaterThanOrEqualTo(Double.parseDouble(r.get("p99_us")));
+  }
+
+  @Test
+  void echoTextWithLargeMessages() {
+    Map<String, String> r = bench(url, "--text", "-c", "2", "-d", "2", "-s", "70000", "-w", "0", "-t", "1");
+    assertThat(r).containsEntry("exit", "0").containsEntry("type", "text").containsEntry("errors", "0");
+    assertThat(Long.parseLong(r.get("messages"))).isPositive();
+  }
+
+  @Test
+  void holdKeepsEveryConnectionUp() {
+    Map<String, String> r = bench(url, "-m", "hold", "-c", "20", "-t", "1");
+    assertThat(r).containsEntry("exit", "0").containsEntry("mode", "hold").containsEntry("opened", "20")
+        .containsEntry("stayed", "20").containsEntry("errors", "0");
+  }
+
+  @Test
+  void rateCountsHandshakes() {
+    Map<String, String> r = bench(url, "-m", "rate", "-c", "2", "-w", "0", "-t", "1");
+    assertThat(r).containsEntry("exit", "0").containsEntry("mode", "rate").containsEntry("errors", "0");
+    assertThat(Long.parseLong(r.get("handshakes"))).isPositive();
+  }
+
+  @Test
+  void nothingToConnectToExitsWithOne() {
+    Loopwire gone = Loopwire.start(LoopwireConfig.defaults().withThreads(1)
+        .withVhost(VhostConfig.of("default", 0).withHost("127.0.0.1")));
+    int port = gone.port();
+    gone.close();
+    Map<String, String> r = bench("ws://127.0.0.1:" + port + "/", "-c", "2", "-w", "0", "-t", "1");
+    assertThat(r).containsEntry("exit", "1").doesNotContainKey("mode");
+  }
+
+  @Test
+  void badArgumentsExitWithTwo() {
+    assertThat(bench(url, "-c", "0")).containsEntry("exit", "2");
+    assertThat(bench(url, "--text", "--binary")).containsEntry("exit", "2");
+    assertThat(bench("http://127.0.0.1:1/")).containsEntry("exit", "2");
+  }
+}
