@@ -64,7 +64,7 @@ public final class HttpClient implements AutoCloseable {
         config.maxConnectionsPerOrigin(), config.maxQueuedPerOrigin(), config.maxRedirects(),
         config.maxResponseBodyBytes(), config.limits(), p == null ? null : p.host(), p == null ? 0 : p.port(),
         p == null ? Http1Fields.empty() : p.headers(), tls == null ? null : tls::wrap);
-    this.pool = new HttpClientPool(context.loop(), context.resolver(), s, counters);
+    this.pool = new HttpClientPool(context.loop(), context.resolver(), s, counters, context::track);
   }
 
   /** A client with {@link HttpClientConfig#defaults()}. */

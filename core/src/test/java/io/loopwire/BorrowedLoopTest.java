@@ -167,6 +167,34 @@ class BorrowedLoopTest {
   }
 
   @Test
+  void closingAContextOnABorrowedLoopClosesItsHttpClientsPooledConnections() throws Exception {
+    Loop loop = appLoop(prefix());
+    try {
+      Loopwire server = Loopwire.start(LoopwireConfig.defaults().withLoop(loop)
+          .withVhost(VhostConfig.of("v", 0).withHttp((request, remote) -> HttpResponse.text(200, "hi"))));
+      Loopwire client = Loopwire.start(LoopwireConfig.defaults().withLoop(loop));
+      HttpClient http = HttpClient.create(client);
+      HttpClientResponse r = http.send(HttpClientRequest.get("http://127.0.0.1:" + server.port() + "/"))
+          .get(WAIT, TimeUnit.SECONDS);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(http.stats().connections()).as("kept alive in the pool").isEqualTo(1);
+      assertThat(client.liveTransports()).as("the pooled connection is the context's").isEqualTo(1);
+
+      client.shutdown().get(WAIT, TimeUnit.SECONDS);
+
+      assertThat(client.liveTransports()).isZero();
+      assertThat(http.stats().connections()).isZero();
+      for (int i = 0; i < 2000 && server.liveTransports() > 0; i++) {
+        Thread.sleep(5);
+      }
+      assertThat(server.liveTransports()).as("the server saw the connection close").isZero();
+      server.shutdown().get(WAIT, TimeUnit.SECONDS);
+    } finally {
+      loop.shutdown().get(WAIT, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void whenTheApplicationStopsItsLoopFirstSessionsStillCloseAndShutdownCompletes() throws Exception {
     Loop loop = appLoop(prefix());
     Echo serverSide = new Echo(true);

@@ -208,11 +208,12 @@ final class HttpClientConnection implements TransportHandler {
     }
     int port = viaProxy ? settings.proxyPort() : origin.port;
     long left = settings.connectTimeoutNanos() > 0 ? settings.connectTimeoutNanos() : Duration.ofMinutes(5).toNanos();
+    TransportHandler tracked = pool.track(new Tap(h));
     try {
-      connectRequest = pool.loop().connect(new InetSocketAddress(address, port), thread, new Tap(h),
+      connectRequest = pool.loop().connect(new InetSocketAddress(address, port), thread, tracked,
           Duration.ofNanos(left));
     } catch (IllegalArgumentException e) {
-      connectFailed(ClientFailure.CONNECT, "cannot connect to " + address + ": " + e.getMessage(), e);
+      tracked.onConnectFailed(e); // nothing started: this is its one terminal callback (and it leaves the tracker)
     }
   }
 

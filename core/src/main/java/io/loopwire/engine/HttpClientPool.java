@@ -2,6 +2,7 @@ package io.loopwire.engine;
 
 import io.loopwire.loop.Loop;
 import io.loopwire.loop.LoopThread;
+import io.loopwire.loop.TransportHandler;
 import io.loopwire.protocol.uri.Uri;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * The HTTP client's connections, per origin (scheme, host, port). Each origin lives on one loop thread,
@@ -29,17 +31,23 @@ public final class HttpClientPool {
   private final Executor resolver;
   private final HttpClientSettings settings;
   private final ClientCounters counters;
+  private final UnaryOperator<TransportHandler> track;
   private final Map<String, Origin> origins = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
    * @param resolver runs blocking name lookups (never a loop thread)
+   * @param track wraps the handler of every connection before it is connected, so that the owner can
+   *     close it at shutdown (a borrowed loop does not close it for us); {@code UnaryOperator.identity()}
+   *     for none
    */
-  public HttpClientPool(Loop loop, Executor resolver, HttpClientSettings settings, ClientCounters counters) {
+  public HttpClientPool(Loop loop, Executor resolver, HttpClientSettings settings, ClientCounters counters,
+      UnaryOperator<TransportHandler> track) {
     this.loop = loop;
     this.resolver = resolver;
     this.settings = settings;
     this.counters = counters;
+    this.track = track;
   }
 
   HttpClientSettings settings() {
@@ -56,6 +64,10 @@ public final class HttpClientPool {
 
   Executor resolver() {
     return resolver;
+  }
+
+  TransportHandler track(TransportHandler handler) {
+    return track.apply(handler);
   }
 
   boolean isClosed() {
