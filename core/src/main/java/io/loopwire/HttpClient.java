@@ -5,8 +5,11 @@ import io.loopwire.engine.ClientExchange;
 import io.loopwire.engine.ClientFailure;
 import io.loopwire.engine.HttpClientPool;
 import io.loopwire.engine.HttpClientSettings;
+import io.loopwire.engine.tls.TlsTransport;
+import io.loopwire.loop.TransportHandler;
 import io.loopwire.protocol.http1.Http1Fields;
 import io.loopwire.protocol.http1.Http1Response;
+import io.loopwire.protocol.tls.TlsLimits;
 import io.loopwire.protocol.uri.Uri;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * An HTTP/1.1 client on a {@link Loopwire} context's loops: a pool of keep-alive connections per origin,
@@ -34,8 +38,8 @@ import java.util.concurrent.TimeoutException;
  * are dropped once the request completes.
  *
  * <p><b>What throws.</b> Only application mistakes throw, synchronously, as {@link IllegalArgumentException}
- * (a malformed URI already fails in {@link HttpClientRequest#of}; a null request; https while no TLS layer
- * is configured). Everything else, including what fails synchronously inside {@code send} (the client or
+ * (a malformed URI already fails in {@link HttpClientRequest#of}; a null request; an https request whose
+ * {@link HttpClientConfig#tls()} cannot be built). Everything else, including what fails synchronously inside {@code send} (the client or
  * its context already closed, the loop gone, a full queue), completes the future.
  *
  * <p>Thread: every method may be called from any thread. Futures complete on a loop thread (or on the
@@ -53,17 +57,17 @@ public final class HttpClient implements AutoCloseable {
   private final HttpClientConfig config;
   private final ClientCounters counters = new ClientCounters();
   private final HttpClientPool pool;
+  private volatile SSLContext sslContext;
 
   private HttpClient(Loopwire context, HttpClientConfig config) {
     this.context = context;
     this.config = config;
     HttpProxy p = config.proxy();
-    HttpClientConfig.TlsHook tls = config.tls();
     HttpClientSettings s = new HttpClientSettings(config.connectTimeout().toNanos(),
         config.responseHeaderTimeout().toNanos(), config.totalTimeout().toNanos(), config.idleTimeout().toNanos(),
         config.maxConnectionsPerOrigin(), config.maxQueuedPerOrigin(), config.maxRedirects(),
         config.maxResponseBodyBytes(), config.limits(), p == null ? null : p.host(), p == null ? 0 : p.port(),
-        p == null ? Http1Fields.empty() : p.headers(), tls == null ? null : tls::wrap);
+        p == null ? Http1Fields.empty() : p.headers(), this::tls);
     this.pool = new HttpClientPool(context.loop(), context.resolver(), s, counters, context::track);
   }
 
@@ -94,8 +98,8 @@ public final class HttpClient implements AutoCloseable {
   /**
    * Sends {@code request} and gathers the response body (at most {@code maxResponseBodyBytes}).
    *
-   * @throws IllegalArgumentException for a null request, or an https request while no TLS layer is
-   *     configured; nothing is started then
+   * @throws IllegalArgumentException for a null request, or an https request whose TLS config cannot be
+   *     built (an unusable trust store or client key); nothing is started then
    */
   public CompletableFuture<HttpClientResponse> send(HttpClientRequest request) {
     return start(request, null);
@@ -114,9 +118,8 @@ public final class HttpClient implements AutoCloseable {
 
   private CompletableFuture<HttpClientResponse> start(HttpClientRequest request, ResponseBodyListener listener) {
     Checks.notNull("request", request);
-    if (request.uri().isSecure() && config.tls() == null) {
-      throw new ConfigException("https is not supported by this build yet: TLS arrives as a Transport decorator "
-          + "(then set HttpClientConfig.withTls); request " + request);
+    if (request.uri().isSecure()) {
+      sslContext(); // built here, off the loop, and a config that cannot be built is the caller's mistake
     }
     CompletableFuture<HttpClientResponse> future = new CompletableFuture<>();
     ClientExchange[] self = new ClientExchange[1];
@@ -168,6 +171,25 @@ public final class HttpClient implements AutoCloseable {
     }
     pool.submit(ex); // never throws: a failure completes the exchange
     return future;
+  }
+
+  private SSLContext sslContext() {
+    SSLContext c = sslContext;
+    if (c == null) {
+      c = context.clientContext(config.tls());
+      sslContext = c;
+    }
+    return c;
+  }
+
+  /**
+   * TLS for one https connection: the decorator over whatever opens first (TCP, or the proxy's tunnel).
+   * Thread: the connection's loop thread (the context is built already, except after a redirect to https).
+   */
+  private TransportHandler tls(String host, int port, TransportHandler plain) {
+    TlsClientConfig tc = config.tls();
+    return TlsTransport.client(TlsContexts.clientEngine(sslContext(), tc, host, port), context.tlsTasks(),
+        tc.handshakeTimeout(), TlsLimits.defaults(), host, plain);
   }
 
   private static HttpClientResponse response(Http1Response head, byte[] body, Http1Fields trailers, Uri uri) {

@@ -1,6 +1,5 @@
 package io.loopwire;
 
-import io.loopwire.loop.TransportHandler;
 import io.loopwire.protocol.http1.Http1Limits;
 import java.time.Duration;
 
@@ -26,9 +25,9 @@ import java.time.Duration;
  * @param limits bounds on response heads (status line, header bytes and count); the body limit in it is
  *     not used (see {@code maxResponseBodyBytes})
  * @param proxy an HTTP proxy for every request, or null (the default)
- * @param tls where TLS slots in for https; null (the default) while this build has no TLS layer, and then
- *     an https request throws {@link ConfigException} from {@code send} (a redirect to https fails with
- *     {@code TLS})
+ * @param tls TLS for https targets (directly or through the proxy's tunnel): trust, client certificate,
+ *     handshake timeout; default {@link TlsClientConfig#defaults()}: the JDK's trusted CAs, host name
+ *     verified. A failed handshake fails the request with {@code TLS} and a message that says why.
  */
 public record HttpClientConfig(
     Duration connectTimeout,
@@ -41,23 +40,11 @@ public record HttpClientConfig(
     long maxResponseBodyBytes,
     Http1Limits limits,
     HttpProxy proxy,
-    TlsHook tls) {
-
-  /**
-   * The TLS layer's entry point: wraps the handler that speaks HTTP so that it runs over TLS to
-   * {@code host} (the server name to verify and send as SNI). The returned handler is what the loop (or
-   * a proxy tunnel) opens; it performs the handshake, then opens {@code plain} on a decrypting transport,
-   * or reports a failed handshake to {@code plain.onConnectFailed} with an {@link javax.net.ssl.SSLException}.
-   */
-  @FunctionalInterface
-  public interface TlsHook {
-    /** Thread: the connection's loop thread, once per connection attempt. */
-    TransportHandler wrap(String host, int port, TransportHandler plain);
-  }
+    TlsClientConfig tls) {
 
   private static final HttpClientConfig DEFAULTS = new HttpClientConfig(Duration.ofSeconds(10),
       Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(30), 6, 256, 0, 16 << 20, Http1Limits.defaults(),
-      null, null);
+      null, TlsClientConfig.defaults());
 
   public HttpClientConfig {
     Checks.notNegative("connectTimeout", connectTimeout);
@@ -78,6 +65,7 @@ public record HttpClientConfig(
           + (Integer.MAX_VALUE - 8) + " (stream larger bodies with HttpClient.stream)");
     }
     Checks.notNull("limits", limits);
+    Checks.notNull("tls", tls);
   }
 
   public static HttpClientConfig defaults() {
@@ -135,7 +123,8 @@ public record HttpClientConfig(
         maxConnectionsPerOrigin, maxQueuedPerOrigin, maxRedirects, maxResponseBodyBytes, limits, v, tls);
   }
 
-  public HttpClientConfig withTls(TlsHook v) {
+  /** TLS for https: trust, client certificate, handshake timeout ({@link TlsClientConfig}). */
+  public HttpClientConfig withTls(TlsClientConfig v) {
     return new HttpClientConfig(connectTimeout, responseHeaderTimeout, totalTimeout, idleTimeout,
         maxConnectionsPerOrigin, maxQueuedPerOrigin, maxRedirects, maxResponseBodyBytes, limits, proxy, v);
   }

@@ -20,7 +20,7 @@ public final class HttpClientException extends IOException {
     CONNECT_TIMEOUT,
     /** The proxy refused the tunnel or answered badly. */
     PROXY,
-    /** https without a TLS layer, or a failed TLS handshake. */
+    /** A failed TLS handshake (the message says why), or a TLS config that cannot be set up. */
     TLS,
     /** No response head within {@code responseHeaderTimeout} of sending the request. */
     HEADER_TIMEOUT,

@@ -470,7 +470,8 @@ public final class Loopwire implements AutoCloseable {
     return tlsTasks;
   }
 
-  private SSLContext clientContext(TlsClientConfig c) {
+  /** The client context for {@code c}, built once per context and config (slow: call off the loop). */
+  SSLContext clientContext(TlsClientConfig c) {
     synchronized (clientContexts) {
       SSLContext ctx = clientContexts.get(c);
       if (ctx == null) {

@@ -6,7 +6,8 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 
 /**
- * TLS for client connections to {@code wss://} URIs ({@link ClientOptions#withTls}). Immutable; start
+ * TLS for client connections to {@code wss://} URIs ({@link ClientOptions#withTls}) and {@code https://} ones
+ * ({@link HttpClientConfig#withTls}). Immutable; start
  * from {@link #defaults()}.
  *
  * <p>By default the server's certificate chain must lead to a CA the JDK trusts and must be valid for the

@@ -23,7 +23,7 @@ class HttpClientConfigTest {
     assertThat(d.maxRedirects()).as("redirects are off by default").isZero();
     assertThat(d.maxResponseBodyBytes()).isEqualTo(16 << 20);
     assertThat(d.proxy()).isNull();
-    assertThat(d.tls()).isNull();
+    assertThat(d.tls()).as("https verified against the JDK's CAs").isEqualTo(TlsClientConfig.defaults());
   }
 
   @Test

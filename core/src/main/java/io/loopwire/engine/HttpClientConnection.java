@@ -200,7 +200,12 @@ final class HttpClientConnection implements TransportHandler {
     }
     TransportHandler h = this;
     if (origin.secure) {
-      h = settings.tls().wrap(origin.host, origin.port, h);
+      try {
+        h = settings.tls().wrap(origin.host, origin.port, h);
+      } catch (RuntimeException e) {
+        connectFailed(ClientFailure.TLS, "cannot set up TLS for " + origin.host + ": " + e.getMessage(), e);
+        return;
+      }
       if (viaProxy) {
         h = new ProxyTunnel(origin.hostForHeader + ":" + origin.port, settings.proxyHeaders(), settings.limits(), h,
             0); // the connect timer covers the tunnel

@@ -98,8 +98,7 @@ public final class HttpClientPool {
     }
     Uri u = ex.uri();
     if (u.isSecure() && settings.tls() == null) {
-      ex.fail(ClientFailure.TLS, "https is not available: this build has no TLS layer yet (it arrives as a "
-          + "Transport decorator; then set HttpClientConfig.withTls)", null);
+      ex.fail(ClientFailure.TLS, "https is not available: this pool has no TLS wrapper", null);
       return;
     }
     String key = u.scheme() + "://" + u.host().toLowerCase(Locale.ROOT) + ":" + u.port();
