@@ -47,6 +47,7 @@ final class ClientConnection<S> {
   /** The next attempt, while a reconnect waits; cancelled with the connection (a borrowed loop outlives us). */
   private Timer retryTimer;
   private TlsTransport tlsTransport;
+  private ProxyTunnel proxyTunnel;
 
   ClientConnection(Loopwire context, Uri uri, ClientOptions options, WsHandler<S> handler, SSLContext tls) {
     this.tls = tls;
@@ -77,14 +78,20 @@ final class ClientConnection<S> {
         return;
       }
       cancelled = true;
+      // taken first: the connector's cancel reports CANCELLED, and fail() clears the fields
+      TlsTransport handshaking = tlsTransport;
+      ProxyTunnel tunnelling = proxyTunnel;
       if (connectRequest != null) {
         connectRequest.cancel();
       }
       if (connector != null) {
         connector.cancel();
       }
-      if (tlsTransport != null) {
-        tlsTransport.abort(); // a handshake in progress
+      if (handshaking != null) {
+        handshaking.abort(); // a TLS handshake in progress would otherwise run on to its timeout
+      }
+      if (tunnelling != null) {
+        tunnelling.abort(); // as would a proxy that has not answered yet
       }
       if (retryTimer != null) {
         // between attempts nothing in progress would report the cancellation (and a loop shutting down
@@ -160,6 +167,7 @@ final class ClientConnection<S> {
     // from the socket up: TCP -> CONNECT tunnel (with a proxy) -> TLS (for wss) -> the WebSocket handshake
     TransportHandler first = connector;
     tlsTransport = null;
+    proxyTunnel = null;
     if (tls != null) {
       TlsClientConfig tc = options.tls();
       SSLEngine engine;
@@ -177,8 +185,9 @@ final class ClientConnection<S> {
     HttpProxy proxy = options.proxy();
     if (proxy != null) {
       // the tunnel opens the layer above once the proxy has answered 2xx
-      first = new ProxyTunnel(uri.hostForHeader() + ":" + uri.port(), proxy.headers(), Http1Limits.defaults(),
+      proxyTunnel = new ProxyTunnel(uri.hostForHeader() + ":" + uri.port(), proxy.headers(), Http1Limits.defaults(),
           first, left);
+      first = proxyTunnel;
       port = proxy.port();
     }
     connectRequest = context.loop().connect(new InetSocketAddress(address, port), thread, context.track(first),
@@ -190,6 +199,7 @@ final class ClientConnection<S> {
     connector = null;
     connectRequest = null;
     tlsTransport = null;
+    proxyTunnel = null;
     try {
       handler.onConnectFailed(e);
     } finally {
@@ -222,6 +232,7 @@ final class ClientConnection<S> {
       connector = null;
       connectRequest = null;
       tlsTransport = null;
+      proxyTunnel = null;
       failedAttempts = 0;
       Stats.Counters counters = context.counters(subprotocol == null ? "client" : subprotocol);
       Session<S> session = new Session<>(subprotocol, null, null, transport.remoteAddress(),

@@ -136,6 +136,16 @@ public final class ProxyTunnel implements TransportHandler {
     }
   }
 
+  /**
+   * Drops the connection to the proxy if it is open (a cancelled attempt); {@code inner} then hears
+   * {@code onConnectFailed} if the tunnel had not opened, as for any close. Loop thread.
+   */
+  public void abort() {
+    if (transport != null) {
+      transport.abort();
+    }
+  }
+
   private void cancelTimer() {
     if (timer != null) {
       timer.cancel();
