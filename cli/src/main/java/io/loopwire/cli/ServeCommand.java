@@ -3,7 +3,9 @@ package io.loopwire.cli;
 import io.loopwire.Loopwire;
 import io.loopwire.LoopwireConfig;
 import io.loopwire.VhostConfig;
+import io.loopwire.WsConfig;
 import io.loopwire.WsProtocol;
+import io.loopwire.protocol.deflate.DeflateOptions;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,10 +30,15 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0", description = "Loop threads (default: available processors).")
   int threads;
 
+  @Option(names = "--no-deflate", description = "Do not accept permessage-deflate (compression is on by default).")
+  boolean noDeflate;
+
   @Override
   public Integer call() throws Exception {
     DemoProtocols.Status status = new DemoProtocols.Status();
-    VhostConfig vhost = VhostConfig.of("default", port).withHost(host)
+    // the test server compresses whenever the client offers it, as browsers do; the library's default is off
+    WsConfig ws = noDeflate ? WsConfig.defaults() : WsConfig.defaults().withDeflate(DeflateOptions.defaults());
+    VhostConfig vhost = VhostConfig.of("default", port).withHost(host).withWs(ws)
         .withHttp(new ClasspathFiles("/io/loopwire/cli/demo/",
             Set.of("index.html", "app.js", "style.css", "favicon.svg")));
     for (WsProtocol<?> p : DemoProtocols.all(status)) {
