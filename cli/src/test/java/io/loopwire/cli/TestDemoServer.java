@@ -3,6 +3,7 @@ package io.loopwire.cli;
 import io.loopwire.Loopwire;
 import io.loopwire.LoopwireConfig;
 import io.loopwire.VhostConfig;
+import io.loopwire.WsConfig;
 import io.loopwire.WsProtocol;
 import java.util.HashSet;
 import java.util.List;
@@ -30,8 +31,13 @@ public final class TestDemoServer {
    * The caller owns the returned context and must close it.
    */
   public static Loopwire start(WsProtocol<?>... extra) {
+    return start(WsConfig.defaults(), extra);
+  }
+
+  /** As {@link #start(WsProtocol[])}, with session configuration {@code ws} (e.g. with permessage-deflate). */
+  public static Loopwire start(WsConfig ws, WsProtocol<?>... extra) {
     DemoProtocols.Status status = new DemoProtocols.Status();
-    VhostConfig vhost = VhostConfig.of("interop", 0)
+    VhostConfig vhost = VhostConfig.of("interop", 0).withWs(ws)
         .withHttp(new ClasspathFiles("/io/loopwire/cli/demo/",
             Set.of("index.html", "app.js", "style.css", "favicon.svg")));
     Set<String> names = new HashSet<>();

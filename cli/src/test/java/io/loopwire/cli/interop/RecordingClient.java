@@ -72,6 +72,11 @@ final class RecordingClient implements WsHandler<Void>, AutoCloseable {
     return new RecordingClient(lw, uri, ClientOptions.defaults().withSubprotocols(subprotocols));
   }
 
+  /** Connects (failing the test if that fails) with {@code options}. */
+  static RecordingClient connect(Loopwire lw, String uri, ClientOptions options) throws Exception {
+    return new RecordingClient(lw, uri, options);
+  }
+
   Session<Void> session() {
     return session;
   }
