@@ -23,10 +23,13 @@ import java.util.zip.Inflater;
  * message; without, it is reset after each.
  *
  * <p>Window bits below 15 (7.1.2): the JDK's compressor always uses a 32 KiB window. To honour a smaller
- * window {@code N} it takes the input in chunks of at most 2^N bytes and ends each chunk with a full flush,
- * which resets the compression state: no back-reference reaches before the chunk, so every distance is
- * below 2^N, valid for any peer inflating with window N, even 8 (which zlib itself cannot compress with).
- * Such messages also never refer to earlier ones. The cost is compression ratio (see docs/deflate.md).
+ * window of 2^N bytes, the input goes in chunks of 2^(N-1) bytes; after each full chunk a full flush resets
+ * the compression state, and the chunk just compressed becomes the preset dictionary of the next
+ * ({@link Deflater#setDictionary}). A back-reference can reach no further than the dictionary plus the
+ * chunk, 2^N - 1 bytes: valid for any peer inflating with window N, even 8 (which zlib itself cannot
+ * compress with). The chunks run on across messages, so with context takeover a message still refers to
+ * the end of the one before. The cost is compression ratio: each chunk is a DEFLATE block of its own (see
+ * docs/deflate.md).
  *
  * <p>Receiving (7.2.2): the payload, with {@code 00 00 ff ff} appended, is inflated in pieces as large as
  * the connection asks for, so decoded memory stays bounded and the connection's
@@ -58,7 +61,7 @@ public final class DeflateTransform implements WsPayloadTransform, AutoCloseable
   private final int minCompressBytes;
   /** Reset our compression context after each message. */
   private final boolean sendReset;
-  /** Input bytes between full flushes, for windows below 15; 0 for no chunking. */
+  /** Input bytes between two full flushes for windows below 15 (half the window); 0 for no limit. */
   private final int chunkBytes;
   /** Reset the inflater after each message: the peer promised not to refer back. */
   private final boolean receiveReset;
@@ -72,6 +75,8 @@ public final class DeflateTransform implements WsPayloadTransform, AutoCloseable
   private int outLen;
   /** Input given to the deflater since its last flush. */
   private boolean unflushed;
+  /** The current chunk's input, the next chunk's dictionary; {@code [0, sinceFullFlush)} is filled. */
+  private byte[] chunk;
   private int sinceFullFlush;
 
   // receiving: a copy of the current piece, plus the tail at the end of a message
@@ -89,8 +94,8 @@ public final class DeflateTransform implements WsPayloadTransform, AutoCloseable
     this.minCompressBytes = options.minCompressBytes();
     WsRole peer = role == WsRole.SERVER ? WsRole.CLIENT : WsRole.SERVER;
     int bits = params.maxWindowBits(role);
-    this.chunkBytes = bits < DeflateParams.MAX_WINDOW_BITS ? 1 << bits : 0;
-    this.sendReset = params.noContextTakeover(role) || chunkBytes > 0;
+    this.chunkBytes = bits < DeflateParams.MAX_WINDOW_BITS ? 1 << (bits - 1) : 0;
+    this.sendReset = params.noContextTakeover(role);
     this.receiveReset = params.noContextTakeover(peer);
   }
 
@@ -221,14 +226,17 @@ public final class DeflateTransform implements WsPayloadTransform, AutoCloseable
         deflate(Deflater.NO_FLUSH);
       }
     } else {
+      if (chunk == null) {
+        chunk = new byte[chunkBytes];
+      }
       while (plain.hasRemaining()) {
         if (sinceFullFlush == chunkBytes) {
-          // only when more input follows, so that the end of the message never flushes twice in a row
           deflate(Deflater.FULL_FLUSH);
-          sinceFullFlush = 0;
+          nextChunk();
         }
         int take = Math.min(plain.remaining(), chunkBytes - sinceFullFlush);
-        deflater.setInput(plain.slice(plain.position(), take));
+        plain.get(plain.position(), chunk, sinceFullFlush, take);
+        deflater.setInput(chunk, sinceFullFlush, take);
         unflushed = true;
         deflate(Deflater.NO_FLUSH);
         plain.position(plain.position() + take);
@@ -251,13 +259,26 @@ public final class DeflateTransform implements WsPayloadTransform, AutoCloseable
       // what remains of "00 00 00 ff ff" once the tail is removed (7.2.3.6)
       append(EMPTY_BLOCK);
     } else {
-      deflate(sendReset ? Deflater.FULL_FLUSH : Deflater.SYNC_FLUSH);
+      // without context takeover the next message must not refer to this one; a full chunk ends here
+      // too; otherwise the window (or the chunk) goes on into the next message
+      boolean chunkFull = chunkBytes > 0 && sinceFullFlush == chunkBytes;
+      deflate(sendReset || chunkFull ? Deflater.FULL_FLUSH : Deflater.SYNC_FLUSH);
       if (outLen < TAIL.length || !Arrays.equals(out, outLen - TAIL.length, outLen, TAIL, 0, TAIL.length)) {
         throw new IllegalStateException("deflater's flush did not end with 00 00 ff ff");
       }
       outLen -= TAIL.length; // 7.2.1
+      if (sendReset) {
+        sinceFullFlush = 0; // and no dictionary
+      } else if (chunkFull) {
+        nextChunk();
+      }
     }
     unflushed = false;
+  }
+
+  /** After a full flush: the chunk just compressed is the dictionary the next one may refer to. */
+  private void nextChunk() {
+    deflater.setDictionary(chunk, 0, chunkBytes);
     sinceFullFlush = 0;
   }
 

@@ -112,9 +112,9 @@ class DeflateTransformTest {
   void smallWindowsReachNoFurtherThanTheirSize(int bits) {
     DeflateParams params = new DeflateParams(false, false, bits, 15);
     End server = End.of(WsRole.SERVER, DeflateTransform.create(WsRole.SERVER, params, ALL), WsLimits.defaults());
-    DeflateChecker checker = new DeflateChecker(bits, true); // small windows also never refer across messages
+    DeflateChecker checker = new DeflateChecker(bits, false);
     for (int i = 0; i < 3; i++) {
-      String m = json(30_000, 7);
+      String m = json(30_000 + 77 * i, 7);
       server.conn().sendText(m, true);
       server.conn().drainTo(b -> { });
       assertThat(checker.message(server.transform().compressed.get(i))).isEqualTo(utf8(m));
@@ -122,6 +122,33 @@ class DeflateTransformTest {
     assertThat(checker.maxDistance()).isLessThanOrEqualTo(1 << bits).isGreaterThan((1 << bits) / 4);
     assertThat(server.transform().compressed.get(2).length).as("still compresses, if less well")
         .isLessThan(30_000 * 2 / 3);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {8, 9, 12, 14})
+  void smallWindowsKeepContextAcrossMessagesWithinTheirSize(int bits) {
+    // a short message sent again and again: with context takeover a copy may refer to the one before,
+    // when both lie within one chunk of 2^bits bytes; never further back than the window
+    for (boolean noContext : new boolean[] {false, true}) {
+      DeflateParams params = new DeflateParams(noContext, false, bits, 15);
+      End server = End.of(WsRole.SERVER, DeflateTransform.create(WsRole.SERVER, params, ALL), WsLimits.defaults());
+      End client = End.of(WsRole.CLIENT, DeflateTransform.create(WsRole.CLIENT, params, ALL), WsLimits.defaults());
+      DeflateChecker checker = new DeflateChecker(bits, noContext);
+      String m = json(100, 3);
+      for (int i = 0; i < 40; i++) {
+        server.conn().sendText(m, true);
+        assertThat(transfer(server.conn(), client.conn(), 0)).containsExactly(Message.text(m));
+        assertThat(checker.message(server.transform().compressed.get(i))).isEqualTo(utf8(m));
+      }
+      assertThat(checker.maxDistance()).isLessThanOrEqualTo(1 << bits);
+      List<byte[]> sent = server.transform().compressed;
+      long copies = sent.stream().filter(c -> c.length < sent.get(0).length / 3).count();
+      if (noContext) {
+        assertThat(copies).as("no context takeover: every copy compressed on its own").isZero();
+      } else {
+        assertThat(copies).as("copies that refer to the one before").isGreaterThanOrEqualTo(10);
+      }
+    }
   }
 
   @Test
