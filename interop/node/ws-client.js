@@ -128,6 +128,8 @@ async function run(opts, steps) {
     return events.shift();
   };
 
+  let agreed = '';
+  ws.once('upgrade', (res) => { agreed = res.headers['sec-websocket-extensions'] || ''; });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
@@ -137,7 +139,7 @@ async function run(opts, steps) {
     throw new Error(`connect: ${err.message}`);
   });
   events.length = 0; // the 'error' listener may have queued nothing; be explicit
-  emit({ step: 'connect', ok: true, url: opts.url, protocol: ws.protocol, extensions: ws.extensions });
+  emit({ step: 'connect', ok: true, url: opts.url, protocol: ws.protocol, extensions: ws.extensions, agreed });
 
   for (const step of steps) {
     const started = Date.now();

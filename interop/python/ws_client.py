@@ -134,7 +134,8 @@ async def run(args, steps):
         raise StepFailed(f"connect: {e}") from e
     extensions = ", ".join(ext.name for ext in ws.extensions)
     emit({"step": "connect", "ok": True, "url": args.url,
-          "protocol": ws.subprotocol or "", "extensions": extensions})
+          "protocol": ws.subprotocol or "", "extensions": extensions,
+          "agreed": ws.response_headers.get("Sec-WebSocket-Extensions", "")})
 
     try:
         for step in steps:

@@ -10,6 +10,6 @@ final class Settings {
   static WsSessionSettings of(WsConfig c) {
     return new WsSessionSettings(c.limits(), c.idleTimeout().toNanos(), c.pingInterval().toNanos(),
         c.pongTimeout().toNanos(), c.closeTimeout().toNanos(), c.sendHighWatermark(), c.sendLowWatermark(),
-        c.maxSendQueueBytes());
+        c.maxSendQueueBytes(), c.deflate());
   }
 }

@@ -1,5 +1,6 @@
 package io.loopwire;
 
+import io.loopwire.protocol.deflate.DeflateOptions;
 import io.loopwire.protocol.ws.WsLimits;
 import java.time.Duration;
 
@@ -26,6 +27,12 @@ import java.time.Duration;
  *     drains to this or below; default 256 KiB
  * @param maxSendQueueBytes past this many queued bytes the session closes with 1008 rather than letting
  *     the queue grow without bound; default 16 MiB, as in OkHttp
+ * @param deflate permessage-deflate (RFC 7692): offered by a client and accepted by a server when set,
+ *     {@code null} for off; default off, because compression costs CPU and about 300 KiB of native memory
+ *     per session, and compressing secrets together with data an attacker chooses can leak them (as
+ *     CRIME and BREACH did): turn it on where messages are large or repetitive and that risk is understood
+ *     ({@code loopwire serve} turns it on). The decoded size of a compressed message counts against
+ *     {@link WsLimits#maxMessageBytes()}; see docs/deflate.md
  */
 public record WsConfig(
     WsLimits limits,
@@ -36,10 +43,11 @@ public record WsConfig(
     Duration closeTimeout,
     long sendHighWatermark,
     long sendLowWatermark,
-    long maxSendQueueBytes) {
+    long maxSendQueueBytes,
+    DeflateOptions deflate) {
 
   private static final WsConfig DEFAULTS = new WsConfig(WsLimits.defaults(), Duration.ofSeconds(10),
-      Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(5), 1 << 20, 256 << 10, 16 << 20);
+      Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(5), 1 << 20, 256 << 10, 16 << 20, null);
 
   public WsConfig {
     Checks.notNull("limits", limits);
@@ -60,42 +68,51 @@ public record WsConfig(
 
   public WsConfig withLimits(WsLimits v) {
     return new WsConfig(v, handshakeTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout,
-        sendHighWatermark, sendLowWatermark, maxSendQueueBytes);
+        sendHighWatermark, sendLowWatermark, maxSendQueueBytes, deflate);
   }
 
   public WsConfig withHandshakeTimeout(Duration v) {
     return new WsConfig(limits, v, idleTimeout, pingInterval, pongTimeout, closeTimeout,
-        sendHighWatermark, sendLowWatermark, maxSendQueueBytes);
+        sendHighWatermark, sendLowWatermark, maxSendQueueBytes, deflate);
   }
 
   public WsConfig withIdleTimeout(Duration v) {
     return new WsConfig(limits, handshakeTimeout, v, pingInterval, pongTimeout, closeTimeout,
-        sendHighWatermark, sendLowWatermark, maxSendQueueBytes);
+        sendHighWatermark, sendLowWatermark, maxSendQueueBytes, deflate);
   }
 
   public WsConfig withPingInterval(Duration v) {
     return new WsConfig(limits, handshakeTimeout, idleTimeout, v, pongTimeout, closeTimeout,
-        sendHighWatermark, sendLowWatermark, maxSendQueueBytes);
+        sendHighWatermark, sendLowWatermark, maxSendQueueBytes, deflate);
   }
 
   public WsConfig withPongTimeout(Duration v) {
     return new WsConfig(limits, handshakeTimeout, idleTimeout, pingInterval, v, closeTimeout,
-        sendHighWatermark, sendLowWatermark, maxSendQueueBytes);
+        sendHighWatermark, sendLowWatermark, maxSendQueueBytes, deflate);
   }
 
   public WsConfig withCloseTimeout(Duration v) {
     return new WsConfig(limits, handshakeTimeout, idleTimeout, pingInterval, pongTimeout, v,
-        sendHighWatermark, sendLowWatermark, maxSendQueueBytes);
+        sendHighWatermark, sendLowWatermark, maxSendQueueBytes, deflate);
   }
 
   /** Sets both watermarks; the cap stays unless it would fall below {@code high}. */
   public WsConfig withSendWatermarks(long low, long high) {
     return new WsConfig(limits, handshakeTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout,
-        high, low, Math.max(high, maxSendQueueBytes));
+        high, low, Math.max(high, maxSendQueueBytes), deflate);
   }
 
   public WsConfig withMaxSendQueueBytes(long v) {
     return new WsConfig(limits, handshakeTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout,
-        sendHighWatermark, sendLowWatermark, v);
+        sendHighWatermark, sendLowWatermark, v, deflate);
+  }
+
+  /**
+   * Turns permessage-deflate on with {@code v} ({@link DeflateOptions#defaults()} for the usual choice), or
+   * off with {@code null}.
+   */
+  public WsConfig withDeflate(DeflateOptions v) {
+    return new WsConfig(limits, handshakeTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout,
+        sendHighWatermark, sendLowWatermark, maxSendQueueBytes, v);
   }
 }

@@ -7,6 +7,7 @@ import io.loopwire.LoopwireConfig;
 import io.loopwire.Session;
 import io.loopwire.WsConfig;
 import io.loopwire.WsHandler;
+import io.loopwire.protocol.deflate.DeflateOptions;
 import io.loopwire.protocol.ws.WsLimits;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -40,6 +41,9 @@ final class AutobahnCommand implements Callable<Integer> {
   @Option(names = "--case-timeout", defaultValue = "120", description = "Seconds one case may take (default: ${DEFAULT-VALUE}).")
   int caseTimeout;
 
+  @Option(names = "--no-deflate", description = "Do not offer permessage-deflate (offered by default, for cases 12 and 13).")
+  boolean noDeflate;
+
   @Override
   public Integer call() throws Exception {
     String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -48,6 +52,10 @@ final class AutobahnCommand implements Callable<Integer> {
     WsConfig ws = WsConfig.defaults()
         .withLimits(WsLimits.defaults().withMaxFrameBytes(64 << 20).withMaxMessageBytes(64 << 20))
         .withMaxSendQueueBytes(256L << 20).withCloseTimeout(Duration.ofSeconds(5));
+    if (!noDeflate) {
+      // compress every echo, however small, so that cases 12 and 13 exercise every message
+      ws = ws.withDeflate(DeflateOptions.defaults().withMinCompressBytes(0));
+    }
     ClientOptions options = ClientOptions.defaults().withWs(ws);
     try (Loopwire lw = Loopwire.start(LoopwireConfig.defaults().withLoop(loop).withThreads(1))) {
       CompletableFuture<String> count = new CompletableFuture<>();

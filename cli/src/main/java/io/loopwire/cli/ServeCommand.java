@@ -5,7 +5,9 @@ import io.loopwire.Loopwire;
 import io.loopwire.LoopwireConfig;
 import io.loopwire.Mount;
 import io.loopwire.VhostConfig;
+import io.loopwire.WsConfig;
 import io.loopwire.WsProtocol;
+import io.loopwire.protocol.deflate.DeflateOptions;
 import io.loopwire.protocol.http1.Http1Fields;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +50,9 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   TlsOptions tls = new TlsOptions();
 
+  @Option(names = "--no-deflate", description = "Do not accept permessage-deflate (compression is on by default).")
+  boolean noDeflate;
+
   @Override
   public Integer call() throws Exception {
     if (root != null && !Files.isDirectory(root)) {
@@ -61,7 +66,9 @@ final class ServeCommand implements Callable<Integer> {
     DemoProtocols.Status status = new DemoProtocols.Status();
     Mount demo = Mount.classpath(root == null ? "/" : "/demo", ServeCommand.class.getClassLoader(), DEMO_RESOURCES)
         .withHeaders(Http1Fields.of("Cache-Control", "no-cache"));
-    VhostConfig vhost = VhostConfig.of("default", port).withHost(host).withMount(demo)
+    // the test server compresses whenever the client offers it, as browsers do; the library's default is off
+    WsConfig ws = noDeflate ? WsConfig.defaults() : WsConfig.defaults().withDeflate(DeflateOptions.defaults());
+    VhostConfig vhost = VhostConfig.of("default", port).withHost(host).withMount(demo).withWs(ws)
         .withHttpServer(HttpServerConfig.defaults().withMaxBodyBytes(maxBodyBytes));
     if (root != null) {
       vhost = vhost.withMount(Mount.directory("/", root));

@@ -3,6 +3,7 @@ package io.loopwire.cli;
 import io.loopwire.Loopwire;
 import io.loopwire.LoopwireConfig;
 import io.loopwire.VhostConfig;
+import io.loopwire.WsConfig;
 import io.loopwire.WsProtocol;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +31,12 @@ public final class TestDemoServer {
    * The caller owns the returned context and must close it.
    */
   public static Loopwire start(WsProtocol<?>... extra) {
-    return start(null, extra);
+    return start(null, WsConfig.defaults(), extra);
+  }
+
+  /** As {@link #start(WsProtocol[])}, with session configuration {@code ws} (e.g. with permessage-deflate). */
+  public static Loopwire start(WsConfig ws, WsProtocol<?>... extra) {
+    return start(null, ws, extra);
   }
 
   /**
@@ -38,7 +44,12 @@ public final class TestDemoServer {
    * The caller owns the returned context and must close it.
    */
   public static Loopwire startTls(io.loopwire.TlsServerConfig tls, WsProtocol<?>... extra) {
-    return start(tls, extra);
+    return start(tls, WsConfig.defaults(), extra);
+  }
+
+  /** As {@link #startTls}, with session configuration {@code ws}. */
+  public static Loopwire startTls(io.loopwire.TlsServerConfig tls, WsConfig ws, WsProtocol<?>... extra) {
+    return start(tls, ws, extra);
   }
 
   /** Makes (or reuses) a CA and a 127.0.0.1/localhost server certificate in {@code dir}; returns the CA file. */
@@ -51,9 +62,9 @@ public final class TestDemoServer {
     return io.loopwire.TlsServerConfig.fromPem(dir.resolve("server.pem"), dir.resolve("server-key.pem"));
   }
 
-  private static Loopwire start(io.loopwire.TlsServerConfig tls, WsProtocol<?>... extra) {
+  private static Loopwire start(io.loopwire.TlsServerConfig tls, WsConfig ws, WsProtocol<?>... extra) {
     DemoProtocols.Status status = new DemoProtocols.Status();
-    VhostConfig vhost = VhostConfig.of("interop", 0)
+    VhostConfig vhost = VhostConfig.of("interop", 0).withWs(ws)
         .withHttp(new ClasspathFiles("/io/loopwire/cli/demo/",
             Set.of("index.html", "app.js", "style.css", "favicon.svg")));
     Set<String> names = new HashSet<>();

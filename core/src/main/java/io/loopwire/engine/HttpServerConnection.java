@@ -12,7 +12,10 @@ import io.loopwire.protocol.http1.Http1RequestParser;
 import io.loopwire.protocol.http1.Http1Response;
 import io.loopwire.protocol.http1.Http1Serializer;
 import io.loopwire.protocol.http1.Http1Version;
+import io.loopwire.protocol.deflate.DeflateTransform;
 import io.loopwire.protocol.ws.WsConnection;
+import io.loopwire.protocol.ws.WsExtensionNegotiation;
+import io.loopwire.protocol.ws.WsExtensionOffer;
 import io.loopwire.protocol.ws.WsRole;
 import io.loopwire.protocol.ws.WsServerHandshake;
 import java.io.EOFException;
@@ -20,6 +23,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One accepted server connection: parses HTTP/1.1 requests and runs them one at a time as
@@ -434,9 +438,12 @@ public final class HttpServerConnection implements TransportHandler {
       respond(new HttpAnswer(d.status(), null, d.headers(), d.body()), false);
       return;
     }
+    DeflateSetup deflate = DeflateSetup.of(d.settings().deflate());
+    List<WsExtensionOffer> extensions = WsExtensionNegotiation.negotiate(offer.extensions(), deflate.negotiators());
     Http1Fields headers;
     try {
-      headers = WsServerHandshake.acceptResponseHeaders(offer, d.subprotocol(), null, d.headers());
+      headers = WsServerHandshake.acceptResponseHeaders(offer, d.subprotocol(),
+          extensions.isEmpty() ? null : WsExtensionNegotiation.format(extensions), d.headers());
     } catch (IllegalArgumentException e) {
       LOG.log(System.Logger.Level.WARNING, "handshake headers refused: " + e.getMessage());
       respond(new HttpAnswer(500, null, Http1Fields.empty(), new byte[0]), false);
@@ -445,8 +452,9 @@ public final class HttpServerConnection implements TransportHandler {
     transport.write(Http1Serializer.responseHead(new Http1Response(101, "Switching Protocols",
         Http1Version.HTTP_1_1, headers)));
     ByteBuffer leftover = parser.takeLeftover();
-    WsConnection conn = new WsConnection(WsRole.SERVER, d.settings().limits());
-    WsSessionCore core = new WsSessionCore(transport, conn, d.endpoint(), d.settings(), false);
+    DeflateTransform transform = deflate.transform(WsRole.SERVER, extensions);
+    WsConnection conn = new WsConnection(WsRole.SERVER, d.settings().limits(), null, transform);
+    WsSessionCore core = new WsSessionCore(transport, conn, d.endpoint(), d.settings(), false, transform);
     delegate = core;
     core.start(leftover);
   }

@@ -11,6 +11,7 @@ import io.loopwire.protocol.http1.Http1Request;
 import io.loopwire.protocol.http1.Http1ResponseParser;
 import io.loopwire.protocol.http1.Http1Serializer;
 import io.loopwire.protocol.http1.Http1Version;
+import io.loopwire.protocol.deflate.DeflateTransform;
 import io.loopwire.protocol.ws.WsClientHandshake;
 import io.loopwire.protocol.ws.WsConnection;
 import io.loopwire.protocol.ws.WsHandshakeException;
@@ -45,6 +46,7 @@ public final class WsClientConnector implements TransportHandler {
   private final WsSessionSettings settings;
   private final long handshakeTimeoutNanos;
   private final ClientCallbacks callbacks;
+  private final DeflateSetup deflate;
 
   private Transport transport;
   private WsClientHandshake handshake;
@@ -63,6 +65,7 @@ public final class WsClientConnector implements TransportHandler {
     this.settings = settings;
     this.handshakeTimeoutNanos = handshakeTimeoutNanos;
     this.callbacks = callbacks;
+    this.deflate = DeflateSetup.of(settings.deflate());
   }
 
   /** Abandons the attempt before it opened (reported as CANCELLED). Loop thread. */
@@ -100,7 +103,7 @@ public final class WsClientConnector implements TransportHandler {
     }
     try {
       handshake = WsClientHandshake.builder(hostHeader, target).subprotocols(subprotocols).headers(extraHeaders)
-          .build(RANDOM);
+          .extensions(deflate.negotiators()).build(RANDOM);
     } catch (IllegalArgumentException e) {
       fail(ConnectStep.HANDSHAKE_VALIDATION, 0, "cannot build the upgrade request: " + e.getMessage(), e);
       t.abort();
@@ -190,8 +193,9 @@ public final class WsClientConnector implements TransportHandler {
     ByteBuffer leftover = parser.takeLeftover();
     WsEndpoint endpoint = callbacks.onUpgraded(transport, accepted.subprotocol(), handshake.requestHeaders(),
         responseHeaders);
-    WsConnection conn = new WsConnection(WsRole.CLIENT, settings.limits());
-    WsSessionCore core = new WsSessionCore(transport, conn, endpoint, settings, true);
+    DeflateTransform transform = deflate.transform(WsRole.CLIENT, accepted.extensions());
+    WsConnection conn = new WsConnection(WsRole.CLIENT, settings.limits(), null, transform);
+    WsSessionCore core = new WsSessionCore(transport, conn, endpoint, settings, true, transform);
     delegate = core;
     core.start(leftover);
   }

@@ -35,6 +35,8 @@ public final class WsSessionCore implements TransportHandler {
   private final WsEndpoint endpoint;
   private final WsSessionSettings settings;
   private final boolean client;
+  /** Released when the session ends (the permessage-deflate transform); may be null. */
+  private final AutoCloseable extension;
 
   private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean inboxScheduled = new AtomicBoolean();
@@ -68,6 +70,16 @@ public final class WsSessionCore implements TransportHandler {
 
   public WsSessionCore(Transport transport, WsConnection conn, WsEndpoint endpoint, WsSessionSettings settings,
       boolean client) {
+    this(transport, conn, endpoint, settings, client, null);
+  }
+
+  /**
+   * A session whose connection uses {@code extension} (e.g. a permessage-deflate transform): ownership
+   * passes to the session, which closes it exactly once when it ends, after {@code onClose}.
+   */
+  public WsSessionCore(Transport transport, WsConnection conn, WsEndpoint endpoint, WsSessionSettings settings,
+      boolean client, AutoCloseable extension) {
+    this.extension = extension;
     this.transport = transport;
     this.thread = transport.thread();
     this.conn = conn;
@@ -576,6 +588,18 @@ public final class WsSessionCore implements TransportHandler {
         endpoint.onClose(code, reason == null ? "" : reason, remote, cause);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "handler threw in onClose", e);
+      }
+    }
+    releaseExtension();
+  }
+
+  /** Frees the extension's native memory (Deflater/Inflater); nothing calls the connection after this. */
+  private void releaseExtension() {
+    if (extension != null) {
+      try {
+        extension.close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "closing the session's extension failed", e);
       }
     }
   }

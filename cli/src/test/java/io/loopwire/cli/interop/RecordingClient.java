@@ -75,7 +75,7 @@ final class RecordingClient implements WsHandler<Void>, AutoCloseable {
   /** Connects with {@code options} (for example TLS trust) offering {@code subprotocols}. */
   static RecordingClient connect(Loopwire lw, String uri, ClientOptions options, String... subprotocols)
       throws Exception {
-    return new RecordingClient(lw, uri, options.withSubprotocols(subprotocols));
+    return new RecordingClient(lw, uri, subprotocols.length == 0 ? options : options.withSubprotocols(subprotocols));
   }
 
   Session<Void> session() {

@@ -9,6 +9,8 @@ import io.loopwire.LoopwireConfig;
 import io.loopwire.TlsClientConfig;
 import io.loopwire.cli.TestDemoServer;
 import java.nio.file.Path;
+import io.loopwire.WsConfig;
+import io.loopwire.protocol.deflate.DeflateOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,11 +81,11 @@ abstract class ScriptedPeerSuite {
   }
 
   private RecordingClient connectToPeer(String url, String... subprotocols) throws Exception {
-    ClientOptions options = ClientOptions.defaults();
-    if (tls()) {
-      options = options.withTls(TlsClientConfig.trustingCaPem(ca));
-    }
-    return RecordingClient.connect(clientContext(), url, options, subprotocols);
+    return RecordingClient.connect(clientContext(), url, withTrust(ClientOptions.defaults()), subprotocols);
+  }
+
+  private ClientOptions withTrust(ClientOptions options) {
+    return tls() ? options.withTls(TlsClientConfig.trustingCaPem(ca)) : options;
   }
 
   @AfterEach
@@ -136,7 +138,66 @@ abstract class ScriptedPeerSuite {
     assertThat(atServer.cause()).as("the peer answered the close (no timeout, no reset)").isNull();
   }
 
+  @Test
+  void peerClientWithDeflateEchoesEverySizeAgainstOurServer() throws Exception {
+    List<String> steps = new ArrayList<>();
+    for (int size : Payloads.SIZES) {
+      steps.add(Script.text(size));
+      steps.add(Script.binary(size));
+    }
+    for (int i = 0; i < 3; i++) {
+      steps.add(Script.text(2000)); // repeats: the shared window (context takeover) at work both ways
+    }
+    steps.add(Script.ping("loopwire-ping", 1));
+    steps.add(Script.close(4000, "bye"));
+    deflateServer = DeflateOptions.defaults().withMinCompressBytes(0);
+    List<String> out = runPeerClient(Script.of(steps), "echo", "--deflate");
+    assertThat(out.get(0)).as("connect line: permessage-deflate negotiated with our server")
+        .contains("\"ok\":true").contains("permessage-deflate");
+  }
+
+  @Test
+  void peerClientWithDeflateAndSmallWindowsAgainstOurServer() throws Exception {
+    // our server compresses with a 512-byte window (full-flush chunks) and asks the peer for the same,
+    // without context takeover either way: the peer's zlib inflates with exactly that window
+    deflateServer = DeflateOptions.defaults().withMinCompressBytes(0).withServerMaxWindowBits(9)
+        .withClientMaxWindowBits(9).withServerNoContextTakeover(true).withClientNoContextTakeover(true);
+    List<String> steps = new ArrayList<>();
+    for (int size : List.of(0, 125, 4096, 65_536, 1 << 20)) {
+      steps.add(Script.text(size));
+      steps.add(Script.binary(size));
+    }
+    steps.add(Script.close(1000, ""));
+    List<String> out = runPeerClient(Script.of(steps), "echo", "--deflate");
+    assertThat(out.get(0)).as("connect line").contains("server_max_window_bits=9")
+        .contains("server_no_context_takeover").contains("client_no_context_takeover");
+  }
+
   // ---- our client against the peer's server ----
+
+  @Test
+  void ourClientWithDeflateEchoesEverySizeAgainstPeerServer() throws Exception {
+    ClientOptions options = withTrust(ClientOptions.defaults()).withSubprotocols("echo")
+        .withWs(WsConfig.defaults().withDeflate(DeflateOptions.defaults().withMinCompressBytes(0)));
+    try (RecordingClient c = RecordingClient.connect(clientContext(), peerServerUrl("--deflate"), options)) {
+      assertThat(c.session().responseHeaders().get("Sec-WebSocket-Extensions"))
+          .as("the peer server accepted our offer").startsWith("permessage-deflate");
+      for (int size : Payloads.SIZES) {
+        c.echoText(Payloads.text(size));
+        c.echoBinary(Payloads.binary(size));
+      }
+      for (int i = 0; i < 3; i++) {
+        c.echoText(Payloads.text(2000));
+      }
+      c.pings("loopwire-ping", 1);
+      c.session().close(4000, "bye");
+      CloseStatus st = c.awaitClose("close 4000");
+      assertThat(st.code()).isEqualTo(4000);
+      assertThat(st.cause()).as("clean close handshake").isNull();
+    }
+    assertThat(peerServer.awaitLine(l -> l.startsWith("CLOSED "), START, "CLOSED line"))
+        .isEqualTo("CLOSED 4000 \"bye\"");
+  }
 
   @Test
   void ourClientEchoesEverySizeAgainstPeerServer() throws Exception {
@@ -194,8 +255,10 @@ abstract class ScriptedPeerSuite {
 
   private PeerProcess peerServer;
 
-  private String peerServerUrl() throws Exception {
-    peerServer = PeerProcess.start(peer().name().toLowerCase() + "-server", Peers.interopDir(), serverCommand());
+  private String peerServerUrl(String... flags) throws Exception {
+    List<String> command = new ArrayList<>(serverCommand());
+    command.addAll(List.of(flags));
+    peerServer = PeerProcess.start(peer().name().toLowerCase() + "-server", Peers.interopDir(), command);
     cleanup.add(peerServer);
     return scheme() + "://127.0.0.1:" + peerServer.awaitListening(START) + "/";
   }
@@ -206,19 +269,24 @@ abstract class ScriptedPeerSuite {
     return clientContext;
   }
 
+  /** permessage-deflate for {@link #server()}, or null for off. */
+  private DeflateOptions deflateServer;
+
   private Loopwire server() {
     io.loopwire.WsProtocol<?> echo = io.loopwire.WsProtocol.of(CommandEcho.NAME, commandEcho);
-    server = tls() ? TestDemoServer.startTls(TestDemoServer.tlsConfig(tlsDir), echo) : TestDemoServer.start(echo);
+    WsConfig ws = WsConfig.defaults().withDeflate(deflateServer);
+    server = tls() ? TestDemoServer.startTls(TestDemoServer.tlsConfig(tlsDir), ws, echo) : TestDemoServer.start(ws, echo);
     cleanup.add(server);
     return server;
   }
 
   /** Runs the peer's client with {@code script}; expects exit 0 and RESULT OK; returns the step lines. */
-  private List<String> runPeerClient(String script, String protocol) throws Exception {
+  private List<String> runPeerClient(String script, String protocol, String... flags) throws Exception {
     String url = scheme() + "://127.0.0.1:" + server().port() + "/";
     int timeout = (int) CLIENT_TIMEOUT.toSeconds();
-    PeerProcess client = PeerProcess.start(peer().name().toLowerCase() + "-client", Peers.interopDir(),
-        clientCommand(url, script, protocol, timeout));
+    List<String> command = new ArrayList<>(clientCommand(url, script, protocol, timeout));
+    command.addAll(List.of(flags));
+    PeerProcess client = PeerProcess.start(peer().name().toLowerCase() + "-client", Peers.interopDir(), command);
     cleanup.add(client);
     String result = client.awaitLine(l -> l.startsWith("RESULT "), CLIENT_TIMEOUT.plusSeconds(30), "RESULT line");
     int exit = client.awaitExit(Duration.ofSeconds(10));

@@ -696,7 +696,7 @@ public final class WsConnection {
     }
     int n = (int) length;
     int opcode = outMessage == 0 ? OP_TEXT : OP_CONTINUATION;
-    boolean transformed = startOutbound(opcode, true);
+    boolean transformed = startOutbound(opcode, true, n, fin);
     if (transformed) {
       byte[] plain = new byte[n];
       encodeText(text, carried, from, to, plain, 0);
@@ -733,7 +733,7 @@ public final class WsConnection {
           + " unfinished: end it with sendText(text, true) first (RFC 6455 5.4)");
     }
     int opcode = outMessage == 0 ? OP_BINARY : OP_CONTINUATION;
-    boolean transformed = startOutbound(opcode, false);
+    boolean transformed = startOutbound(opcode, false, data.remaining(), fin);
     writeFrame(firstByte(fin, opcode), transformed ? transform.encode(data.duplicate(), fin) : data);
     outMessage = fin ? 0 : OP_BINARY;
   }
@@ -843,9 +843,9 @@ public final class WsConnection {
         + " (RFC 6455 5.5.1)");
   }
 
-  private boolean startOutbound(int opcode, boolean text) {
+  private boolean startOutbound(int opcode, boolean text, int firstFragmentBytes, boolean fin) {
     if (opcode != OP_CONTINUATION) {
-      outTransformed = transform != null && transform.encodeMessage(text);
+      outTransformed = transform != null && transform.encodeMessage(text, firstFragmentBytes, fin);
     }
     return outTransformed;
   }

@@ -13,8 +13,8 @@ import java.nio.ByteBuffer;
  * {@link WsEvent.Binary} events; the decoded size counts against {@link WsLimits#maxMessageBytes()}. RSV
  * bits on continuation or control frames, or bits outside {@link #rsvBits()}, stay protocol errors (1002).
  *
- * <p>Outbound, when a message starts the connection asks {@link #encodeMessage}; if true, each fragment goes
- * through {@link #encode} and the first frame carries {@link #rsvBits()}.
+ * <p>Outbound, when a message starts the connection asks {@link #encodeMessage(boolean, int, boolean)}; if
+ * true, each fragment goes through {@link #encode} and the first frame carries {@link #rsvBits()}.
  *
  * <p>A peer's bad transformed data is reported by throwing
  * {@link io.loopwire.protocol.RemoteProtocolException} with its close code; the connection then fails as for
@@ -53,6 +53,22 @@ public interface WsPayloadTransform {
    * <p>Thread: the connection's caller. Calls: once per outbound data message, at its first fragment.
    */
   boolean encodeMessage(boolean text);
+
+  /**
+   * Whether to transform the outbound message that starts now, knowing the size of its first fragment (for
+   * example to send small messages as they are). The connection calls this one; the default asks
+   * {@link #encodeMessage(boolean)}.
+   *
+   * <p>Thread: the connection's caller. Calls: once per outbound data message, at its first fragment.
+   *
+   * @param firstFragmentBytes the payload size of the first fragment, before transformation (UTF-8 bytes
+   *     for text)
+   * @param wholeMessage whether that fragment is the whole message (FIN set), so that
+   *     {@code firstFragmentBytes} is the message's size
+   */
+  default boolean encodeMessage(boolean text, int firstFragmentBytes, boolean wholeMessage) {
+    return encodeMessage(text);
+  }
 
   /**
    * Transforms one fragment of an outbound message that {@link #encodeMessage} accepted.
