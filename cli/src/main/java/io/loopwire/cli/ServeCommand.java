@@ -67,8 +67,8 @@ final class ServeCommand implements Callable<Integer> {
     Mount demo = Mount.classpath(root == null ? "/" : "/demo", ServeCommand.class.getClassLoader(), DEMO_RESOURCES)
         .withHeaders(Http1Fields.of("Cache-Control", "no-cache"));
     // the test server compresses whenever the client offers it, as browsers do; the library's default is off
-    WsConfig ws = noDeflate ? WsConfig.defaults() : WsConfig.defaults().withDeflate(DeflateOptions.defaults());
-    VhostConfig vhost = VhostConfig.of("default", port).withHost(host).withMount(demo).withWs(ws)
+    WsConfig wsConfig = noDeflate ? WsConfig.defaults() : WsConfig.defaults().withDeflate(DeflateOptions.defaults());
+    VhostConfig vhost = VhostConfig.of("default", port).withHost(host).withMount(demo).withWs(wsConfig)
         .withHttpServer(HttpServerConfig.defaults().withMaxBodyBytes(maxBodyBytes));
     if (root != null) {
       vhost = vhost.withMount(Mount.directory("/", root));

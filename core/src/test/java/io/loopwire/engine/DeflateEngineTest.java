@@ -97,13 +97,13 @@ class DeflateEngineTest {
       }
 
       @Override
-      public HttpAnswer onRequest(Http1Request request, Transport transport) {
+      public void onRequest(ServerExchange exchange) {
         throw new AssertionError("no plain requests here");
       }
 
       @Override
-      public long headerTimeoutNanos() {
-        return 0;
+      public HttpServerSettings settings() {
+        return HttpServerSettings.defaults().withHeaderTimeoutNanos(0);
       }
     };
   }
