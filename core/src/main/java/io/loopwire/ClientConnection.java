@@ -195,6 +195,12 @@ final class ClientConnection<S> {
   }
 
   private void fail(ConnectStep step, int status, String message, Throwable cause, boolean retryable) {
+    if (step != ConnectStep.CANCELLED && (cancelled || context.isClosing())) {
+      // the shutdown (or cancel) is why: a transport that opened just as the context began closing is
+      // closed by it, and reporting that as a TCP failure would blame the network
+      message = "the connection was cancelled or the context closed (" + message + ")";
+      step = ConnectStep.CANCELLED;
+    }
     ConnectException e = new ConnectException(ConnectException.Step.valueOf(step.name()), status, message, cause);
     connector = null;
     connectRequest = null;

@@ -36,6 +36,8 @@ public final class Session<S> {
   private final Http1Fields responseHeaders;
   private final boolean client;
   private final Stats.Counters counters;
+  /** Counts of sends made on the loop thread while open; set and cleared there by the binding. */
+  Stats.Local local;
   private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>(4);
   volatile WsSessionCore core;
   volatile S state;
@@ -104,6 +106,14 @@ public final class Session<S> {
   }
 
   private void counted(int bytes, boolean last) {
+    Stats.Local l = local;
+    if (l != null && core.onLoopThread()) {
+      l.bytesOut += bytes;
+      if (last) {
+        l.messagesOut++;
+      }
+      return;
+    }
     counters.bytesOut.add(bytes);
     if (last) {
       counters.messagesOut.increment();

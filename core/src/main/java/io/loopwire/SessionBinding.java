@@ -42,6 +42,7 @@ final class SessionBinding<S> implements WsEndpoint {
     counters.open.increment();
     counters.opened.increment();
     local = counters.openLocal();
+    session.local = local;
     context.sessionStarted(this);
     session.state = handler.onOpen(session);
     if (hooks != null) {
@@ -81,6 +82,7 @@ final class SessionBinding<S> implements WsEndpoint {
   @Override
   public void onClose(int code, String reason, boolean remote, Throwable cause) {
     counters.open.decrement();
+    session.local = null;
     counters.closeLocal(local);
     if (cause != null) {
       counters.errors.increment();

@@ -64,27 +64,35 @@ public final class Stats {
     void closeLocal(Local l) {
       messagesIn.add(l.messagesIn);
       bytesIn.add(l.bytesIn);
+      messagesOut.add(l.messagesOut);
+      bytesOut.add(l.bytesOut);
       live.remove(l);
     }
 
     ProtocolStats snapshot() {
       long mIn = messagesIn.sum();
       long bIn = bytesIn.sum();
+      long mOut = messagesOut.sum();
+      long bOut = bytesOut.sum();
       for (Local l : live) {
         mIn += l.messagesIn;
         bIn += l.bytesIn;
+        mOut += l.messagesOut;
+        bOut += l.bytesOut;
       }
-      return new ProtocolStats(open.sum(), opened.sum(), mIn, messagesOut.sum(), bIn, bytesOut.sum(), errors.sum());
+      return new ProtocolStats(open.sum(), opened.sum(), mIn, mOut, bIn, bOut, errors.sum());
     }
   }
 
   /**
-   * One session's inbound counts: written only by its loop thread (a plain increment on the hot path, where
+   * One open session's counts: written only by its loop thread (a plain increment on the hot path, where
    * four striped-adder updates per echo showed up in profiles), read racily by snapshots, which are
-   * approximate anyway.
+   * approximate anyway. Sends from other threads count in the shared adders instead.
    */
   static final class Local {
     long messagesIn;
     long bytesIn;
+    long messagesOut;
+    long bytesOut;
   }
 }

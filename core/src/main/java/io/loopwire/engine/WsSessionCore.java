@@ -4,6 +4,7 @@ import io.loopwire.loop.LoopThread;
 import io.loopwire.loop.Timer;
 import io.loopwire.loop.Transport;
 import io.loopwire.loop.TransportHandler;
+import io.loopwire.protocol.ByteSink;
 import io.loopwire.protocol.LocalProtocolException;
 import io.loopwire.protocol.RemoteProtocolException;
 import io.loopwire.protocol.ws.WsConnection;
@@ -60,6 +61,8 @@ public final class WsSessionCore implements TransportHandler {
 
   private StringBuilder text;
   private ByteBuffer binary;
+  /** The codec's output goes here; a field, so that a flush allocates no bound method reference. */
+  private final ByteSink toTransport;
 
   private Timer closeTimer;
   private Timer pingTimer;
@@ -81,6 +84,7 @@ public final class WsSessionCore implements TransportHandler {
       boolean client, AutoCloseable extension) {
     this.extension = extension;
     this.transport = transport;
+    this.toTransport = transport::write;
     this.thread = transport.thread();
     this.conn = conn;
     this.endpoint = endpoint;
@@ -90,6 +94,11 @@ public final class WsSessionCore implements TransportHandler {
 
   public Transport transport() {
     return transport;
+  }
+
+  /** Whether the caller is this session's loop thread. Thread: any. */
+  public boolean onLoopThread() {
+    return thread.inLoop();
   }
 
   /**
@@ -123,7 +132,15 @@ public final class WsSessionCore implements TransportHandler {
   public boolean sendText(String data, boolean fin) {
     int size = data.length();
     if (thread.inLoop()) {
-      return sendOnLoop(() -> conn.sendText(data, fin), size);
+      if (!canSendOnLoop(size)) {
+        return false;
+      }
+      try {
+        conn.sendText(data, fin);
+      } catch (LocalProtocolException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+      return sentOnLoop();
     }
     return offLoop(() -> sendOnLoop(() -> conn.sendText(data, fin), 0), size);
   }
@@ -132,7 +149,16 @@ public final class WsSessionCore implements TransportHandler {
   public boolean sendBinary(ByteBuffer data, boolean fin) {
     int size = data.remaining();
     if (thread.inLoop()) {
-      return sendOnLoop(() -> conn.sendBinary(data, fin), size);
+      // the hot path of an echo: called directly, no lambda per message
+      if (!canSendOnLoop(size)) {
+        return false;
+      }
+      try {
+        conn.sendBinary(data, fin);
+      } catch (LocalProtocolException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+      return sentOnLoop();
     }
     return offLoop(() -> sendOnLoop(() -> conn.sendBinary(data, fin), 0), size);
   }
@@ -247,11 +273,7 @@ public final class WsSessionCore implements TransportHandler {
   }
 
   private boolean sendOnLoop(Send send, int size) {
-    if (terminated || closeSent) {
-      return false;
-    }
-    if (size > 0 && loopQueued + conn.pendingOutputBytes() + size > settings.maxSendQueueBytes()) {
-      overCap(size);
+    if (!canSendOnLoop(size)) {
       return false;
     }
     try {
@@ -259,6 +281,21 @@ public final class WsSessionCore implements TransportHandler {
     } catch (LocalProtocolException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+    return sentOnLoop();
+  }
+
+  private boolean canSendOnLoop(int size) {
+    if (terminated || closeSent) {
+      return false;
+    }
+    if (size > 0 && loopQueued + conn.pendingOutputBytes() + size > settings.maxSendQueueBytes()) {
+      overCap(size);
+      return false;
+    }
+    return true;
+  }
+
+  private boolean sentOnLoop() {
     if (!dispatching) {
       flushOut();
     } else {
@@ -277,7 +314,7 @@ public final class WsSessionCore implements TransportHandler {
 
   private void flushOut() {
     if (conn.hasPendingOutput()) {
-      conn.drainTo(transport::write);
+      conn.drainTo(toTransport);
     }
     transport.flush();
     loopQueued = transport.pendingWriteBytes();

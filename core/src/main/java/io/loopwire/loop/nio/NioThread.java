@@ -45,8 +45,12 @@ final class NioThread implements LoopThread, Runnable {
   final ByteBuffer readBuffer;
   /** Debug mode ({@code -Dio.loopwire.debug=true}): poison the read buffer after each {@code onRead}. */
   final boolean poisonReads;
-  /** Scratch array for gathering writes. */
-  final ByteBuffer[] gather = new ByteBuffer[256];
+  /**
+   * Outgoing bytes are copied here and written with one system call (see NioTransport.writeOut). Its size
+   * bounds one write: more would rarely fit a socket's send buffer at once.
+   */
+  final ByteBuffer writeStage = ByteBuffer.allocateDirect(WRITE_STAGE_BYTES);
+  static final int WRITE_STAGE_BYTES = 256 * 1024;
   final TimerHeap timers = new TimerHeap();
   /** Live handles, for shutdown. Loop thread only. */
   final Set<Ready> handles = new LinkedHashSet<>();

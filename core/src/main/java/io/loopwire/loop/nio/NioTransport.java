@@ -15,7 +15,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,13 +28,8 @@ final class NioTransport implements Transport, Ready {
 
   /** Reads per readiness event, so one fast peer cannot monopolise the thread. */
   private static final int MAX_READS_PER_EVENT = 16;
-  /** Gathering writes per flush before yielding to the selector. */
+  /** Writes per flush before yielding to the selector. */
   private static final int MAX_WRITES_PER_FLUSH = 16;
-  /**
-   * Bytes offered to one gathering write. More would not fit a socket send buffer anyway, and the JDK
-   * copies heap buffers into temporary direct ones, so offering a huge buffer whole costs a huge copy.
-   */
-  private static final long MAX_GATHER_BYTES = 1 << 20;
 
   private final NioThread thread;
   private final SocketChannel channel;
@@ -404,45 +398,43 @@ final class NioTransport implements Transport, Ready {
   }
 
   /**
-   * Gathering writes of the queue until it is empty, the socket is full, or the round limit.
+   * Writes the queue until it is empty, the socket is full, or the round limit. Each round copies the
+   * head of the queue into the thread's direct staging buffer and writes that: the JDK would otherwise copy
+   * every heap buffer of a gathering write into a temporary direct buffer of its own (allocating when its
+   * small per-thread cache runs out) and set up an iovec per buffer. A direct buffer large enough to fill
+   * the stage on its own is written as it is.
    *
    * @return whether the queue is now empty; on an I/O error the transport is terminated and this is false
    */
   private boolean writeOut() {
-    ByteBuffer[] batch = thread.gather;
+    ByteBuffer stage = thread.writeStage;
     for (int round = 0; round < MAX_WRITES_PER_FLUSH; round++) {
-      int count = 0;
-      long offered = 0;
-      ByteBuffer clipped = null;
-      int clippedLimit = 0;
-      for (ByteBuffer b : queue) {
-        if (count == batch.length || offered >= MAX_GATHER_BYTES) {
-          break;
-        }
-        int r = b.remaining();
-        if (offered + r > MAX_GATHER_BYTES) {
-          // We own the buffer (transferred), so clipping its limit for one call is safe.
-          clipped = b;
-          clippedLimit = b.limit();
-          r = (int) (MAX_GATHER_BYTES - offered);
-          b.limit(b.position() + r);
-        }
-        batch[count++] = b;
-        offered += r;
-      }
+      ByteBuffer head = queue.peekFirst();
+      long offered;
       long written;
       try {
-        written = channel.write(batch, 0, count);
+        if (head.isDirect() && (head.remaining() >= stage.capacity() || queue.size() == 1)) {
+          offered = head.remaining();
+          written = channel.write(head);
+        } else {
+          stage.clear();
+          for (ByteBuffer b : queue) {
+            int r = Math.min(b.remaining(), stage.remaining());
+            stage.put(stage.position(), b, b.position(), r);
+            stage.position(stage.position() + r);
+            if (!stage.hasRemaining()) {
+              break;
+            }
+          }
+          stage.flip();
+          offered = stage.remaining();
+          written = channel.write(stage);
+          consume(written);
+        }
       } catch (IOException e) {
-        Arrays.fill(batch, 0, count, null);
         terminate(e, false);
         return false;
-      } finally {
-        if (clipped != null) {
-          clipped.limit(clippedLimit);
-        }
       }
-      Arrays.fill(batch, 0, count, null);
       pendingBytes -= written;
       while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) {
         queue.pollFirst();
@@ -455,6 +447,18 @@ final class NioTransport implements Transport, Ready {
       }
     }
     return false;
+  }
+
+  /** Moves the queue's positions past {@code n} bytes written from the stage (we own the buffers). */
+  private void consume(long n) {
+    for (ByteBuffer b : queue) {
+      if (n == 0) {
+        return;
+      }
+      int step = (int) Math.min(n, b.remaining());
+      b.position(b.position() + step);
+      n -= step;
+    }
   }
 
   private void updateInterest() {

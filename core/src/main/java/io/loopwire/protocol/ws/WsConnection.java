@@ -81,6 +81,11 @@ public final class WsConnection {
   private static final int ZERO_COPY_MIN_BYTES = 8192;
   /** Size of the pieces pulled from a {@link WsPayloadTransform}. */
   private static final int DECODED_PIECE_BYTES = 16 * 1024;
+  /**
+   * A binary frame up to this size is delivered whole, once all of it has arrived, as one view of the
+   * input: a reassembler then has nothing to copy. Larger frames stream in pieces as they arrive.
+   */
+  private static final int WHOLE_FRAME_MAX_BYTES = RETAINED_INPUT_BYTES;
   private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
 
   private static final byte[] NO_BYTES = new byte[0];
@@ -110,6 +115,8 @@ public final class WsConnection {
   private boolean inPayload;
   private int frameRemaining;
   private boolean frameFin;
+  /** The frame is delivered as one piece once all of it is here (see {@link #WHOLE_FRAME_MAX_BYTES}). */
+  private boolean frameWhole;
   private int maskKey;
   private long maskPhase;
 
@@ -307,7 +314,7 @@ public final class WsConnection {
         e = pullDecoded();
       } else if (inPayload) {
         int n = Math.min(wpos - rpos, frameRemaining);
-        if (n == 0 && frameRemaining > 0) {
+        if (n == 0 && frameRemaining > 0 || n < frameRemaining && frameWhole) {
           return needData();
         }
         e = payload(n);
@@ -399,6 +406,7 @@ public final class WsConnection {
     }
     frameFin = fin;
     frameRemaining = (int) length;
+    frameWhole = msgOpcode == OP_BINARY && !msgTransformed && length <= WHOLE_FRAME_MAX_BYTES && state == WsState.OPEN;
     inPayload = true;
     rpos = p + headerLength;
     return null;
