@@ -14,7 +14,8 @@
 # and prints a table of each figure (its rounds combined by --stat) with its ratio to Netty NIO measured in the same run; the
 # table also goes to bench/results/latest.md, the raw per-round figures to bench/results/latest-raw.tsv.
 #
-# Servers: loopwire-nio (`loopwire serve --loop nio`), netty-nio and netty-epoll (Netty 4.2,
+# Servers: loopwire-nio (`loopwire serve --loop nio`), loopwire-netty-epoll (the same server on the
+# netty-epoll loop plugin; loopwire-netty-nio and loopwire-netty-io_uring work too), netty-nio and netty-epoll (Netty 4.2,
 # WebSocketServerProtocolHandler), java-websocket (Java-WebSocket 1.6.0), node-ws (npm ws, only if
 # interop/node_modules/ws exists: `(cd interop && npm ci)`). E: Loopwire serves /favicon.svg (480 B,
 # the smallest file of the demo page), Netty serves the same size at /small; the others serve no plain
@@ -46,7 +47,7 @@ duration=5
 idle=10000
 hold=2
 server_warmup=15
-servers="loopwire-nio netty-nio netty-epoll java-websocket node-ws"
+servers="loopwire-nio loopwire-netty-epoll netty-nio netty-epoll java-websocket node-ws"
 scenarios="A B C D E"
 build=1
 stat=best
@@ -166,9 +167,10 @@ start_server() {
   local name="$1" log="$work/server-$1.log" pattern
   : >"$log"
   case "$name" in
-    loopwire-nio)
+    loopwire-nio|loopwire-netty-nio|loopwire-netty-epoll|loopwire-netty-io_uring)
       # shellcheck disable=SC2086
-      taskset -c "$server_cpu" java $server_java_opts -jar "$cli_jar" serve --port 0 --loop nio >"$log" 2>&1 &
+      taskset -c "$server_cpu" java $server_java_opts -jar "$cli_jar" serve --port 0 --loop "${name#loopwire-}" \
+        >"$log" 2>&1 &
       pattern='serving on http://[^ ]*:[0-9]+/' ;;
     netty-nio|netty-epoll)
       # shellcheck disable=SC2086
@@ -199,7 +201,7 @@ start_server() {
 
 small_path() {
   case "$1" in
-    loopwire-nio) echo /favicon.svg ;;
+    loopwire-*) echo /favicon.svg ;;
     netty-*) echo /small ;;
     *) echo "" ;;
   esac
