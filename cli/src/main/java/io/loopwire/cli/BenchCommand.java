@@ -75,6 +75,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0", description = "Loop threads (default: available processors).")
   int threads;
 
+  @Option(names = "--loop", defaultValue = "nio",
+      description = "Event loop of the generator: nio, netty-nio, netty-epoll, netty-io_uring (default: ${DEFAULT-VALUE}).")
+  String loop;
+
   @Option(names = "--ramp", defaultValue = "256",
       description = "Handshakes in flight while connecting (default: ${DEFAULT-VALUE})")
   int ramp;
@@ -111,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     ClientOptions options = ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(connectTimeout));
-    LoopwireConfig config = LoopwireConfig.defaults().withShutdownTimeout(Duration.ofSeconds(3));
+    LoopwireConfig config = LoopwireConfig.defaults().withLoop(loop).withShutdownTimeout(Duration.ofSeconds(3));
     if (threads > 0) {
       config = config.withThreads(threads);
     }

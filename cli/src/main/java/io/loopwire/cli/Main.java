@@ -18,7 +18,21 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns the exit code (for tests). */
   public static int run(String... args) {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(Main::badArgument).execute(args);
+  }
+
+  /**
+   * A setting the user got wrong (an unknown loop, a bad address or file) is said in one line that names
+   * what to fix, with exit code 2; anything else is a bug and keeps its stack trace.
+   */
+  private static int badArgument(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+    if (!(e instanceof IllegalArgumentException)) {
+      throw e;
+    }
+    cmd.getErr().println(cmd.getCommandName().equals("loopwire") ? "loopwire: " + e.getMessage()
+        : "loopwire " + cmd.getCommandName() + ": " + e.getMessage());
+    return 2;
   }
 
   @Override

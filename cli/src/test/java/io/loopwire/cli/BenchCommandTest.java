@@ -111,4 +111,21 @@ final class BenchCommandTest {
     assertThat(bench(url, "--text", "--binary")).containsEntry("exit", "2");
     assertThat(bench("http://127.0.0.1:1/")).containsEntry("exit", "2");
   }
+
+  @Test
+  void echoRunsOnAnotherLoopAndAnUnknownLoopIsNamedInOneLine() {
+    Map<String, String> r = bench(url, "--loop", "netty-nio", "-c", "2", "-d", "2", "-w", "0", "-t", "1");
+    assertThat(r).containsEntry("exit", "0").containsEntry("opened", "2").containsEntry("errors", "0");
+
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream saved = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(bench(url, "--loop", "nope", "-t", "1")).containsEntry("exit", "2");
+    } finally {
+      System.setErr(saved);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("loopwire bench: no loop named \"nope\"").contains("netty-epoll").doesNotContain("\tat ");
+  }
 }
