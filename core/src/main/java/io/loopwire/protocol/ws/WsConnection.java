@@ -125,7 +125,8 @@ public final class WsConnection {
   private long msgBytes;
   private boolean msgTransformed;
   private long textOffset;
-  private final Utf8Decoder textDecoder = new Utf8Decoder();
+  /** Created with the first text message: many connections never see one. */
+  private Utf8Decoder textDecoder;
 
   // a transformed message being pulled from the transform
   private boolean pulling;
@@ -140,11 +141,11 @@ public final class WsConnection {
   private int outStart;
   private int outEnd;
   /** Earlier output, in order, before {@code [outStart, outEnd)}. */
-  private final ArrayDeque<ByteBuffer> outQueue = new ArrayDeque<>(4);
+  private ArrayDeque<ByteBuffer> outQueue; // created on first use: idle connections stay small
   private long queuedBytes;
   /** Automatic pongs due, sent ahead of queued frames; at most {@link #MAX_QUEUED_PONGS} between drains. */
-  private final byte[][] pongPayloads = new byte[MAX_QUEUED_PONGS][];
-  private final int[] pongLengths = new int[MAX_QUEUED_PONGS];
+  private byte[][] pongPayloads; // both created with the first ping
+  private int[] pongLengths;
   private int pongCount;
   private static final int MAX_QUEUED_PONGS = 16;
   /** Opcode of our unfinished fragmented message, or 0. */
@@ -397,7 +398,13 @@ public final class WsConnection {
       msgTransformed = rsv != 0;
       textOffset = 0;
       decodedBytes = 0;
-      textDecoder.reset();
+      if (opcode == OP_TEXT) {
+        if (textDecoder == null) {
+          textDecoder = new Utf8Decoder();
+        } else {
+          textDecoder.reset();
+        }
+      }
     }
     msgBytes = total;
     if (masked) {
@@ -440,6 +447,10 @@ public final class WsConnection {
         // every ping gets its own pong, in order (RFC 6455 5.5.3; Autobahn 2.10), up to a bound
         // between two drains; past it the latest ping replaces the last pong, which 5.5.3 allows
         int slot = Math.min(pongCount, MAX_QUEUED_PONGS - 1);
+        if (pongPayloads == null) {
+          pongPayloads = new byte[MAX_QUEUED_PONGS][];
+          pongLengths = new int[MAX_QUEUED_PONGS];
+        }
         if (pongPayloads[slot] == null) {
           pongPayloads[slot] = new byte[MAX_CONTROL_PAYLOAD];
         }
@@ -816,7 +827,7 @@ public final class WsConnection {
       sink.accept(ByteBuffer.wrap(frame));
     }
     pongCount = 0;
-    for (ByteBuffer b; (b = outQueue.poll()) != null; ) {
+    for (ByteBuffer b; outQueue != null && (b = outQueue.poll()) != null; ) {
       queuedBytes -= b.remaining();
       sink.accept(b);
     }
@@ -828,7 +839,7 @@ public final class WsConnection {
   }
 
   public boolean hasPendingOutput() {
-    return pongCount > 0 || outEnd > outStart || !outQueue.isEmpty();
+    return pongCount > 0 || outEnd > outStart || outQueue != null && !outQueue.isEmpty();
   }
 
   /** Bytes {@link #drainTo} would hand out now. */
@@ -897,7 +908,7 @@ public final class WsConnection {
       int p = reserve(headerLength); // before reading the field 'out', which reserve() may replace
       writeHeader(out, p, b0, n, false, 0);
       flushChunk();
-      outQueue.add(payload.slice()); // own position and limit: the caller's buffer is never moved
+      queue().add(payload.slice()); // own position and limit: the caller's buffer is never moved
       queuedBytes += n;
       return;
     }
@@ -935,10 +946,17 @@ public final class WsConnection {
     return p;
   }
 
+  private ArrayDeque<ByteBuffer> queue() {
+    if (outQueue == null) {
+      outQueue = new ArrayDeque<>(4);
+    }
+    return outQueue;
+  }
+
   /** Moves {@code [outStart, outEnd)} to the queue, so that what follows is queued after it. */
   private void flushChunk() {
     if (outEnd > outStart) {
-      outQueue.add(ByteBuffer.wrap(out, outStart, outEnd - outStart).slice());
+      queue().add(ByteBuffer.wrap(out, outStart, outEnd - outStart).slice());
       queuedBytes += outEnd - outStart;
       outStart = outEnd;
     }
