@@ -46,6 +46,9 @@ final class ClientConnection<S> {
   private ConnectRequest connectRequest;
   /** The next attempt, while a reconnect waits; cancelled with the connection (a borrowed loop outlives us). */
   private Timer retryTimer;
+  /** A name lookup is running on the resolver pool; {@code lookups} numbers them so a stale result is dropped. */
+  private boolean resolving;
+  private int lookups;
   private TlsTransport tlsTransport;
   private ProxyTunnel proxyTunnel;
 
@@ -93,6 +96,13 @@ final class ClientConnection<S> {
       if (tunnelling != null) {
         tunnelling.abort(); // as would a proxy that has not answered yet
       }
+      if (resolving) {
+        // a name lookup is running on the resolver pool: nothing else would report the cancel, and its
+        // result may never come back to a loop that stops
+        resolving = false;
+        fail(ConnectStep.CANCELLED, 0, "the connection was cancelled or the context closed (during the name lookup)",
+            null, false);
+      }
       if (retryTimer != null) {
         // between attempts nothing in progress would report the cancellation (and a loop shutting down
         // drops the timer), so the pending attempt fails here
@@ -114,20 +124,49 @@ final class ClientConnection<S> {
       resolved(host, () -> InetAddress.getByName(host), deadline);
       return;
     }
+    int lookup = ++lookups;
+    resolving = true;
     try {
       context.resolver().execute(() -> {
         InetAddress addr;
         try {
           addr = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-          thread.execute(() -> fail(ConnectStep.RESOLVE, 0, "cannot resolve host '" + host + "'", e, true));
+          onLoop(() -> {
+            if (lookupCurrent(lookup)) {
+              fail(ConnectStep.RESOLVE, 0, "cannot resolve host '" + host + "'", e, true);
+            }
+          });
           return;
         }
         InetAddress a = addr;
-        thread.execute(() -> connect(a, deadline));
+        onLoop(() -> {
+          if (lookupCurrent(lookup)) {
+            connect(a, deadline);
+          }
+        });
       });
     } catch (RejectedExecutionException e) {
+      resolving = false;
       fail(ConnectStep.CANCELLED, 0, "the context is closing", e, false);
+    }
+  }
+
+  /** Whether the lookup numbered {@code lookup} still counts (a cancel reported the attempt already). */
+  private boolean lookupCurrent(int lookup) {
+    if (!resolving || lookup != lookups) {
+      return false;
+    }
+    resolving = false;
+    return true;
+  }
+
+  /** A lookup's result goes to the loop thread; a loop that has stopped reported the attempt already. */
+  private void onLoop(Runnable r) {
+    try {
+      thread.execute(r);
+    } catch (RejectedExecutionException e) {
+      // the shutdown's cancel ran on the loop before it stopped and failed the attempt (CANCELLED)
     }
   }
 

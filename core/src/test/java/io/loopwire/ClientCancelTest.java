@@ -1,6 +1,7 @@
 package io.loopwire;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -97,5 +100,76 @@ class ClientCancelTest {
       assertThat(peerGoneAfterCancel(silentProxy, f)).as("the connection closed after the cancel").isTrue();
     }
     assertThat(c.failures.get()).as("onConnectFailed exactly once").isEqualTo(1);
+  }
+
+  /** Occupies the context's resolver pool (one thread runs its queue) until the returned latch opens. */
+  private static CountDownLatch blockResolver(Loopwire lw) throws InterruptedException {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch running = new CountDownLatch(1);
+    lw.resolver().execute(() -> {
+      running.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertThat(running.await(WAIT_MS, TimeUnit.MILLISECONDS)).isTrue();
+    return release;
+  }
+
+  private static void awaitQueuedLookup(Loopwire lw) throws InterruptedException {
+    ThreadPoolExecutor pool = (ThreadPoolExecutor) lw.resolver();
+    for (int i = 0; i < WAIT_MS / 10 && pool.getQueue().isEmpty(); i++) {
+      Thread.sleep(10);
+    }
+    assertThat(pool.getQueue()).as("the name lookup waits in the resolver pool").hasSize(1);
+  }
+
+  @Test
+  void shutdownDuringANameLookupFailsTheAttemptOnceAsCancelled() throws Exception {
+    client = Loopwire.start(LoopwireConfig.defaults().withThreads(1));
+    Client c = new Client();
+    CountDownLatch release = blockResolver(client);
+    try {
+      CompletableFuture<Session<Void>> f = client.connect("ws://localhost:9/", c);
+      awaitQueuedLookup(client);
+      client.shutdown().get(WAIT_MS, TimeUnit.MILLISECONDS);
+      assertThatThrownBy(() -> f.get(WAIT_MS, TimeUnit.MILLISECONDS)).hasCauseInstanceOf(ConnectException.class)
+          .cause().satisfies(e -> assertThat(((ConnectException) e).step()).isEqualTo(ConnectException.Step.CANCELLED));
+    } finally {
+      release.countDown();
+    }
+    assertThat(c.failures.get()).as("onConnectFailed exactly once").isEqualTo(1);
+  }
+
+  @Test
+  void cancellingDuringANameLookupReportsOnceAndIgnoresTheLateAnswer() throws Exception {
+    client = Loopwire.start(LoopwireConfig.defaults().withThreads(1));
+    Client c = new Client();
+    CountDownLatch release = blockResolver(client);
+    CompletableFuture<Session<Void>> f;
+    try {
+      f = client.connect("ws://localhost:9/", c);
+      awaitQueuedLookup(client);
+      assertThat(f.cancel(true)).isTrue();
+      for (int i = 0; i < WAIT_MS / 10 && c.failures.get() == 0; i++) {
+        Thread.sleep(10);
+      }
+      assertThat(c.failures.get()).as("the cancel is reported while the lookup still waits").isEqualTo(1);
+    } finally {
+      release.countDown();
+    }
+    // the lookup now completes and hands its answer to the loop; a task queued after that runs after it
+    ThreadPoolExecutor pool = (ThreadPoolExecutor) client.resolver();
+    for (int i = 0; i < WAIT_MS / 10 && pool.getCompletedTaskCount() < 2; i++) {
+      Thread.sleep(10);
+    }
+    assertThat(pool.getCompletedTaskCount()).isEqualTo(2);
+    CompletableFuture<Void> after = new CompletableFuture<>();
+    client.loop().next().execute(() -> after.complete(null));
+    after.get(WAIT_MS, TimeUnit.MILLISECONDS);
+    assertThat(c.failures.get()).as("the late lookup answer starts nothing and reports nothing").isEqualTo(1);
+    assertThat(f).isCancelled();
   }
 }
