@@ -20,7 +20,12 @@ final class Http1Decoder {
 
   /** 16 hex digits hold any chunk size we can count; more is an attack or a bug. */
   static final int MAX_CHUNK_SIZE_DIGITS = 16;
-  private static final int MIN_CAPACITY = 4096;
+  /**
+   * Smallest buffer allocated. The buffer is given back whenever it is drained between messages (see
+   * {@link #nextEvent()}), so an idle or upgraded connection holds none; the first allocation is sized to
+   * the read that needs it (most request heads arrive in one), not to a fixed large block.
+   */
+  private static final int MIN_CAPACITY = 256;
   /** A buffer grown past this by one large read is given back once drained. */
   private static final int RETAIN_CAPACITY = 64 * 1024;
   private static final byte[] NO_BYTES = new byte[0];
@@ -34,8 +39,8 @@ final class Http1Decoder {
 
   private final Http1Limits limits;
   private final boolean requestSide;
-  /** Response side: methods of the requests sent and not yet answered, oldest first. */
-  private final ArrayDeque<String> pendingMethods = new ArrayDeque<>();
+  /** Response side: methods of the requests sent and not yet answered, oldest first; null on the request side. */
+  private final ArrayDeque<String> pendingMethods;
 
   private byte[] buf = NO_BYTES;
   private int start;
@@ -66,6 +71,7 @@ final class Http1Decoder {
     }
     this.limits = limits;
     this.requestSide = requestSide;
+    this.pendingMethods = requestSide ? null : new ArrayDeque<>();
   }
 
   Http1Limits limits() {
@@ -115,7 +121,7 @@ final class Http1Decoder {
     }
     ByteBuffer out = ByteBuffer.allocate(end - start);
     out.put(buf, start, end - start).flip();
-    consume(end);
+    releaseBuffer();
     return out;
   }
 
@@ -147,7 +153,11 @@ final class Http1Decoder {
   Http1Event nextEvent() {
     checkUsable("nextEvent");
     try {
-      return advance();
+      Http1Event ev = advance();
+      if (start == end && (phase == Phase.START || phase == Phase.DONE)) {
+        releaseBuffer(); // between messages with nothing buffered: hold no memory while the peer is idle
+      }
+      return ev;
     } catch (RemoteProtocolException e) {
       phase = Phase.FAILED;
       buf = NO_BYTES;
@@ -339,6 +349,17 @@ final class Http1Decoder {
   }
 
   // ---- buffer ----
+
+  /** Capacity of the input buffer: 0 when the parser holds none (for tests). */
+  int bufferCapacity() {
+    return buf.length;
+  }
+
+  /** Drops the input buffer; only when nothing is buffered. A Body view already handed out keeps its array. */
+  private void releaseBuffer() {
+    buf = NO_BYTES;
+    start = end = scan = 0;
+  }
 
   private void consume(int newStart) {
     start = newStart;
