@@ -118,7 +118,8 @@ public final class WsConnection {
   private long msgBytes;
   private boolean msgTransformed;
   private long textOffset;
-  private final Utf8Decoder textDecoder = new Utf8Decoder();
+  /** Created by the first text message: many connections never receive one. */
+  private Utf8Decoder textDecoder;
 
   // a transformed message being pulled from the transform
   private boolean pulling;
@@ -135,9 +136,12 @@ public final class WsConnection {
   /** Earlier output, in order, before {@code [outStart, outEnd)}. */
   private final ArrayDeque<ByteBuffer> outQueue = new ArrayDeque<>(4);
   private long queuedBytes;
-  /** Automatic pongs due, sent ahead of queued frames; at most {@link #MAX_QUEUED_PONGS} between drains. */
-  private final byte[][] pongPayloads = new byte[MAX_QUEUED_PONGS][];
-  private final int[] pongLengths = new int[MAX_QUEUED_PONGS];
+  /**
+   * Automatic pongs due, sent ahead of queued frames; at most {@link #MAX_QUEUED_PONGS} between drains.
+   * Created by the first ping received.
+   */
+  private byte[][] pongPayloads;
+  private int[] pongLengths;
   private int pongCount;
   private static final int MAX_QUEUED_PONGS = 16;
   /** Opcode of our unfinished fragmented message, or 0. */
@@ -390,7 +394,11 @@ public final class WsConnection {
       msgTransformed = rsv != 0;
       textOffset = 0;
       decodedBytes = 0;
-      textDecoder.reset();
+      if (opcode == OP_TEXT && textDecoder == null) {
+        textDecoder = new Utf8Decoder();
+      } else if (textDecoder != null) {
+        textDecoder.reset();
+      }
     }
     msgBytes = total;
     if (masked) {
@@ -432,6 +440,10 @@ public final class WsConnection {
         // every ping gets its own pong, in order (RFC 6455 5.5.3; Autobahn 2.10), up to a bound
         // between two drains; past it the latest ping replaces the last pong, which 5.5.3 allows
         int slot = Math.min(pongCount, MAX_QUEUED_PONGS - 1);
+        if (pongPayloads == null) {
+          pongPayloads = new byte[MAX_QUEUED_PONGS][];
+          pongLengths = new int[MAX_QUEUED_PONGS];
+        }
         if (pongPayloads[slot] == null) {
           pongPayloads[slot] = new byte[MAX_CONTROL_PAYLOAD];
         }
