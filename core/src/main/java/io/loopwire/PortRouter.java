@@ -28,6 +28,8 @@ final class PortRouter implements ServerRouter {
   private final Loopwire context;
   private final List<VhostRuntime> vhosts = new ArrayList<>();
   private final Map<VhostRuntime, Mounts> mounts = new IdentityHashMap<>();
+  /** Built on first use and shared by every connection of the port (the vhosts are fixed by then). */
+  private volatile HttpServerSettings settings;
 
   PortRouter(Loopwire context) {
     this.context = context;
@@ -36,6 +38,7 @@ final class PortRouter implements ServerRouter {
   void add(VhostRuntime v) {
     mounts.put(v, new Mounts(v.config));
     vhosts.add(v);
+    settings = null;
   }
 
   /** The request limits of the port: its first vhost's (the Host header is not known yet). */
@@ -45,6 +48,15 @@ final class PortRouter implements ServerRouter {
 
   @Override
   public HttpServerSettings settings() {
+    HttpServerSettings s = settings;
+    if (s == null) {
+      s = buildSettings();
+      settings = s;
+    }
+    return s;
+  }
+
+  private HttpServerSettings buildSettings() {
     VhostConfig first = vhosts.get(0).config;
     HttpServerConfig c = first.httpServer();
     long header = c.headerTimeout().toNanos();
@@ -182,7 +194,7 @@ final class PortRouter implements ServerRouter {
         transport.remoteAddress(), transport.localAddress(), target, request.headers(), responseHeaders, false,
         counters);
     SessionBinding<S> binding = new SessionBinding<>(context, session, protocol.handler(), counters, null);
-    return UpgradeDecision.accept(subprotocol, responseHeaders, binding, Settings.of(vhost.config.ws()));
+    return UpgradeDecision.accept(subprotocol, responseHeaders, binding, vhost.wsSettings);
   }
 
   private static UpgradeDecision reject(int status, String reason) {

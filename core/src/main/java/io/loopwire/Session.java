@@ -2,8 +2,11 @@ package io.loopwire;
 
 import io.loopwire.engine.WsSessionCore;
 import io.loopwire.protocol.http1.Http1Fields;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,6 +27,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Session<S> {
 
   private static final AtomicLong IDS = new AtomicLong();
+  private static final VarHandle ATTRIBUTES;
+
+  static {
+    try {
+      ATTRIBUTES = MethodHandles.lookup().findVarHandle(Session.class, "attributes", ConcurrentHashMap.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final long id = IDS.incrementAndGet();
   private final String protocol;
@@ -32,13 +44,15 @@ public final class Session<S> {
   private final InetSocketAddress remoteAddress;
   private final InetSocketAddress localAddress;
   private final String requestTarget;
-  private final Http1Fields requestHeaders;
-  private final Http1Fields responseHeaders;
+  /** The handshake's headers, packed: an idle session should not hold a String pair per header line. */
+  private final byte[] requestHeaders;
+  private final byte[] responseHeaders;
   private final boolean client;
   private final Stats.Counters counters;
   /** Counts of sends made on the loop thread while open; set and cleared there by the binding. */
   Stats.Local local;
-  private final ConcurrentHashMap<String, Object> attributes = new ConcurrentHashMap<>(4);
+  /** Created by the first {@link #attribute(String, Object)}: most sessions never set one. */
+  private volatile ConcurrentHashMap<String, Object> attributes;
   volatile WsSessionCore core;
   volatile S state;
   /** The app asked to close: the session's end, however it goes, must not start a reconnect. */
@@ -54,8 +68,8 @@ public final class Session<S> {
     this.remoteAddress = remoteAddress;
     this.localAddress = localAddress;
     this.requestTarget = requestTarget;
-    this.requestHeaders = requestHeaders;
-    this.responseHeaders = responseHeaders;
+    this.requestHeaders = PackedFields.pack(requestHeaders);
+    this.responseHeaders = PackedFields.pack(responseHeaders);
     this.client = client;
   }
 
@@ -178,7 +192,7 @@ public final class Session<S> {
 
   /** The negotiated subprotocol, or null if none was agreed. */
   public String subprotocol() {
-    return client ? responseHeaders.get("Sec-WebSocket-Protocol") : protocol;
+    return client ? responseHeaders().get("Sec-WebSocket-Protocol") : protocol;
   }
 
   /** The name of the protocol serving this session (server side), or the negotiated one (client side). */
@@ -204,14 +218,20 @@ public final class Session<S> {
     return requestTarget;
   }
 
-  /** The upgrade request's headers (as received on a server, as sent on a client). */
+  /**
+   * The upgrade request's headers (as received on a server, as sent on a client). The session keeps them
+   * packed and builds the returned object on each call: keep it if you read it often.
+   */
   public Http1Fields requestHeaders() {
-    return requestHeaders;
+    return PackedFields.unpack(requestHeaders);
   }
 
-  /** The 101 response's headers (as sent on a server, as received on a client). */
+  /**
+   * The 101 response's headers (as sent on a server, as received on a client). Built on each call, like
+   * {@link #requestHeaders()}.
+   */
   public Http1Fields responseHeaders() {
-    return responseHeaders;
+    return PackedFields.unpack(responseHeaders);
   }
 
   public boolean isClient() {
@@ -226,16 +246,26 @@ public final class Session<S> {
   /** An app attribute (thread-safe map), or null. */
   @SuppressWarnings("unchecked")
   public <T> T attribute(String name) {
-    return (T) attributes.get(name);
+    Objects.requireNonNull(name, "name");
+    ConcurrentHashMap<String, Object> m = attributes;
+    return m == null ? null : (T) m.get(name);
   }
 
   /** Sets (or with null removes) an app attribute. */
   public void attribute(String name, Object value) {
+    Objects.requireNonNull(name, "name");
+    ConcurrentHashMap<String, Object> m = attributes;
     if (value == null) {
-      attributes.remove(name);
-    } else {
-      attributes.put(name, value);
+      if (m != null) {
+        m.remove(name);
+      }
+      return;
     }
+    if (m == null) {
+      ATTRIBUTES.compareAndSet(this, null, new ConcurrentHashMap<String, Object>(4));
+      m = attributes;
+    }
+    m.put(name, value);
   }
 
   @Override

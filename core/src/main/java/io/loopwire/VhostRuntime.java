@@ -1,5 +1,6 @@
 package io.loopwire;
 
+import io.loopwire.engine.WsSessionSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,6 +15,8 @@ final class VhostRuntime {
   final VhostConfig config;
   /** The vhost's TLS context (built at start, or the app's, borrowed), or {@code null} for plain. */
   final SSLContext sslContext;
+  /** The engine's form of {@code config.ws()}, built once and shared by every session of the vhost. */
+  final WsSessionSettings wsSettings;
   private final Map<String, WsProtocol<?>> byName = new LinkedHashMap<>();
   private final Map<String, Object> states = new LinkedHashMap<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -21,6 +24,7 @@ final class VhostRuntime {
   VhostRuntime(VhostConfig config) {
     this.config = config;
     this.sslContext = config.tls() == null ? null : TlsContexts.server(config.tls());
+    this.wsSettings = Settings.of(config.ws());
     try {
       for (WsProtocol<?> p : config.protocols()) {
         byName.put(p.name(), p);

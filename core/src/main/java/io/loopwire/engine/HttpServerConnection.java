@@ -49,7 +49,8 @@ public final class HttpServerConnection implements TransportHandler {
   private final Transport transport;
   private final ServerRouter router;
   private final HttpServerSettings settings;
-  private final Http1RequestParser parser;
+  /** Null once a WebSocket upgrade took over: an upgraded connection keeps no HTTP state. */
+  private Http1RequestParser parser;
   private TransportHandler delegate;
   /** A WebSocket upgrade request whose end of message has not been read yet. */
   private Http1Request pendingUpgrade;
@@ -223,6 +224,11 @@ public final class HttpServerConnection implements TransportHandler {
     }
     closing = true;
     transport.abort();
+  }
+
+  /** Whether the HTTP parser is still held (it is dropped at a WebSocket upgrade); for tests. */
+  boolean holdsParser() {
+    return parser != null;
   }
 
   // ---- the request loop ----
@@ -452,6 +458,7 @@ public final class HttpServerConnection implements TransportHandler {
     transport.write(Http1Serializer.responseHead(new Http1Response(101, "Switching Protocols",
         Http1Version.HTTP_1_1, headers)));
     ByteBuffer leftover = parser.takeLeftover();
+    parser = null; // from here on this object only forwards to the session
     DeflateTransform transform = deflate.transform(WsRole.SERVER, extensions);
     WsConnection conn = new WsConnection(WsRole.SERVER, d.settings().limits(), null, transform);
     WsSessionCore core = new WsSessionCore(transport, conn, d.endpoint(), d.settings(), false, transform);

@@ -40,7 +40,7 @@ final class NioTransport implements Transport, Ready {
 
   /** Loop thread only from here on. */
   private TransportHandler handler;
-  private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+  private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(2); // small: most connections are idle
   private long pendingBytes;
   private int interest;
   private boolean readWanted = true;

@@ -5,6 +5,7 @@ import io.loopwire.protocol.RemoteProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,7 +21,12 @@ final class Http1Decoder {
 
   /** 16 hex digits hold any chunk size we can count; more is an attack or a bug. */
   static final int MAX_CHUNK_SIZE_DIGITS = 16;
-  private static final int MIN_CAPACITY = 4096;
+  /**
+   * Smallest buffer allocated. The buffer is given back whenever it is drained between messages (see
+   * {@link #nextEvent()}), so an idle or upgraded connection holds none; the first allocation is sized to
+   * the read that needs it (most request heads arrive in one), not to a fixed large block.
+   */
+  private static final int MIN_CAPACITY = 256;
   /** A buffer grown past this by one large read is given back once drained. */
   private static final int RETAIN_CAPACITY = 64 * 1024;
   private static final byte[] NO_BYTES = new byte[0];
@@ -34,8 +40,8 @@ final class Http1Decoder {
 
   private final Http1Limits limits;
   private final boolean requestSide;
-  /** Response side: methods of the requests sent and not yet answered, oldest first. */
-  private final ArrayDeque<String> pendingMethods = new ArrayDeque<>();
+  /** Response side: methods of the requests sent and not yet answered, oldest first; null on the request side. */
+  private final ArrayDeque<String> pendingMethods;
 
   private byte[] buf = NO_BYTES;
   private int start;
@@ -66,6 +72,7 @@ final class Http1Decoder {
     }
     this.limits = limits;
     this.requestSide = requestSide;
+    this.pendingMethods = requestSide ? null : new ArrayDeque<>();
   }
 
   Http1Limits limits() {
@@ -115,7 +122,7 @@ final class Http1Decoder {
     }
     ByteBuffer out = ByteBuffer.allocate(end - start);
     out.put(buf, start, end - start).flip();
-    consume(end);
+    releaseBuffer();
     return out;
   }
 
@@ -147,7 +154,11 @@ final class Http1Decoder {
   Http1Event nextEvent() {
     checkUsable("nextEvent");
     try {
-      return advance();
+      Http1Event ev = advance();
+      if (start == end && (phase == Phase.START || phase == Phase.DONE)) {
+        releaseBuffer(); // between messages with nothing buffered: hold no memory while the peer is idle
+      }
+      return ev;
     } catch (RemoteProtocolException e) {
       phase = Phase.FAILED;
       buf = NO_BYTES;
@@ -340,6 +351,17 @@ final class Http1Decoder {
 
   // ---- buffer ----
 
+  /** Capacity of the input buffer: 0 when the parser holds none (for tests). */
+  int bufferCapacity() {
+    return buf.length;
+  }
+
+  /** Drops the input buffer; only when nothing is buffered. A Body view already handed out keeps its array. */
+  private void releaseBuffer() {
+    buf = NO_BYTES;
+    start = end = scan = 0;
+  }
+
   private void consume(int newStart) {
     start = newStart;
     scan = newStart;
@@ -459,12 +481,12 @@ final class Http1Decoder {
       throw bad("request line " + quote(s, e) + " has more than two SP separators");
     }
     version = parseVersion(sp2 + 1, e);
-    method = string(s, sp1);
+    method = known(s, sp1, KNOWN_METHODS);
     if (!Http1Syntax.KNOWN_METHODS.contains(method)) {
       throw RemoteProtocolException.http(501, "method " + quote(s, sp1) + " is not implemented (known: "
           + "GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH; methods are case-sensitive)");
     }
-    target = string(sp1 + 1, sp2);
+    target = known(sp1 + 1, sp2, KNOWN_TARGETS);
     String p = Http1Syntax.targetProblem(method, target);
     if (p != null) {
       throw bad(p);
@@ -551,7 +573,7 @@ final class Http1Decoder {
             + ": control characters other than HTAB are not allowed");
       }
     }
-    fields.add(string(s, i), string(vs, ve));
+    fields.add(known(s, i, KNOWN_NAMES), known(vs, ve, KNOWN_VALUES));
   }
 
   private static boolean isOws(int b) {
@@ -813,6 +835,53 @@ final class Http1Decoder {
       }
     }
     return -1;
+  }
+
+  /**
+   * Field names, values and methods that nearly every request carries, spelled as clients send them: an
+   * exact match returns the shared constant instead of a new String (a WebSocket upgrade is mostly these).
+   * Indexed by length.
+   */
+  private static final String[][] KNOWN_NAMES = byLength("Host", "Upgrade", "Connection", "Sec-WebSocket-Key",
+      "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol", "Origin", "User-Agent",
+      "Accept", "Accept-Encoding", "Accept-Language", "Cache-Control", "Pragma", "Content-Length", "Content-Type",
+      "Transfer-Encoding", "Cookie", "Referer", "Date", "Server", "Location", "Content-Encoding");
+  private static final String[][] KNOWN_VALUES = byLength("websocket", "Upgrade", "13", "keep-alive", "close",
+      "Keep-Alive", "no-cache", "*/*", "chunked", "gzip, deflate", "gzip, deflate, br",
+      "permessage-deflate; client_max_window_bits");
+  private static final String[][] KNOWN_METHODS = byLength("GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS",
+      "PATCH", "CONNECT", "TRACE");
+  private static final String[][] KNOWN_TARGETS = byLength("/");
+
+  private static String[][] byLength(String... words) {
+    int max = 0;
+    for (String w : words) {
+      max = Math.max(max, w.length());
+    }
+    String[][] table = new String[max + 1][0];
+    for (String w : words) {
+      String[] row = Arrays.copyOf(table[w.length()], table[w.length()].length + 1);
+      row[row.length - 1] = w;
+      table[w.length()] = row;
+    }
+    return table;
+  }
+
+  /** {@code buf[s, e)} as a String: one of {@code table}'s when the bytes are exactly it. */
+  private String known(int s, int e, String[][] table) {
+    int n = e - s;
+    if (n < table.length) {
+      for (String w : table[n]) {
+        int k = 0;
+        while (k < n && buf[s + k] == w.charAt(k)) {
+          k++;
+        }
+        if (k == n) {
+          return w;
+        }
+      }
+    }
+    return string(s, e);
   }
 
   private String string(int s, int e) {

@@ -1,8 +1,6 @@
 package io.loopwire.protocol.ws;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Objects;
@@ -36,15 +34,101 @@ public final class WsHandshake {
    */
   public static String acceptKey(String clientKey) {
     Objects.requireNonNull(clientKey, "clientKey");
-    MessageDigest sha1;
-    try {
-      sha1 = MessageDigest.getInstance("SHA-1");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is required of every Java platform", e);
+    // SHA-1 (FIPS 180-4 6.1) over the chars as ISO-8859-1 bytes, computed here rather than through
+    // MessageDigest: a server does this once per connection, and the provider lookup and digest state
+    // were most of the handshake's garbage. WsHandshakeTest checks it against MessageDigest.
+    int keyLength = clientKey.length();
+    long length = keyLength + GUID.length();
+    int blocks = (int) ((length + 8) / 64 + 1);
+    int[] w = new int[16];
+    int h0 = 0x67452301;
+    int h1 = 0xEFCDAB89;
+    int h2 = 0x98BADCFE;
+    int h3 = 0x10325476;
+    int h4 = 0xC3D2E1F0;
+    for (int block = 0; block < blocks; block++) {
+      for (int i = 0; i < 64; i++) {
+        long at = (long) block * 64 + i;
+        int b;
+        if (at < keyLength) {
+          char c = clientKey.charAt((int) at);
+          b = c <= 0xFF ? c : '?'; // what String.getBytes(ISO_8859_1) does with an unmappable char
+        } else if (at < length) {
+          b = GUID.charAt((int) (at - keyLength));
+        } else if (at == length) {
+          b = 0x80;
+        } else if (block == blocks - 1 && i >= 56) {
+          b = (int) ((length * 8) >>> (8 * (63 - i))) & 0xFF;
+        } else {
+          b = 0;
+        }
+        w[i >> 2] = (w[i >> 2] << 8) | b;
+      }
+      int a = h0;
+      int b = h1;
+      int c = h2;
+      int d = h3;
+      int e = h4;
+      for (int t = 0; t < 80; t++) {
+        int wt;
+        if (t < 16) {
+          wt = w[t];
+        } else {
+          int x = w[(t - 3) & 15] ^ w[(t - 8) & 15] ^ w[(t - 14) & 15] ^ w[t & 15];
+          wt = Integer.rotateLeft(x, 1);
+          w[t & 15] = wt;
+        }
+        int f;
+        int k;
+        if (t < 20) {
+          f = (b & c) | (~b & d);
+          k = 0x5A827999;
+        } else if (t < 40) {
+          f = b ^ c ^ d;
+          k = 0x6ED9EBA1;
+        } else if (t < 60) {
+          f = (b & c) | (b & d) | (c & d);
+          k = 0x8F1BBCDC;
+        } else {
+          f = b ^ c ^ d;
+          k = 0xCA62C1D6;
+        }
+        int temp = Integer.rotateLeft(a, 5) + f + e + k + wt;
+        e = d;
+        d = c;
+        c = Integer.rotateLeft(b, 30);
+        b = a;
+        a = temp;
+      }
+      h0 += a;
+      h1 += b;
+      h2 += c;
+      h3 += d;
+      h4 += e;
     }
-    sha1.update(clientKey.getBytes(StandardCharsets.ISO_8859_1));
-    byte[] digest = sha1.digest(GUID.getBytes(StandardCharsets.US_ASCII));
-    return Base64.getEncoder().encodeToString(digest);
+    return base64Of(h0, h1, h2, h3, h4);
+  }
+
+  private static final byte[] BASE64 =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
+
+  /** Standard base64 of the 20 bytes of the five big-endian words: 28 chars ending in one '='. */
+  private static String base64Of(int h0, int h1, int h2, int h3, int h4) {
+    int[] h = {h0, h1, h2, h3, h4};
+    byte[] out = new byte[28];
+    int o = 0;
+    for (int i = 0; i < 20; i += 3) {
+      int n = 0;
+      for (int j = 0; j < 3; j++) {
+        int idx = i + j;
+        n = (n << 8) | (idx < 20 ? (h[idx >> 2] >>> (8 * (3 - (idx & 3)))) & 0xFF : 0);
+      }
+      out[o++] = BASE64[(n >>> 18) & 63];
+      out[o++] = BASE64[(n >>> 12) & 63];
+      out[o++] = i + 1 < 20 ? BASE64[(n >>> 6) & 63] : (byte) '=';
+      out[o++] = i + 2 < 20 ? BASE64[n & 63] : (byte) '=';
+    }
+    return new String(out, StandardCharsets.ISO_8859_1);
   }
 
   /** A fresh {@code Sec-WebSocket-Key}: 16 bytes from {@code random}, base64-encoded (24 chars). */
@@ -63,13 +147,14 @@ public final class WsHandshake {
     if (key == null || key.length() != 24 || !key.endsWith("==")) {
       return false;
     }
-    byte[] raw;
-    try {
-      raw = Base64.getDecoder().decode(key);
-    } catch (IllegalArgumentException e) {
-      return false;
+    for (int i = 0; i < 21; i++) {
+      char c = key.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
+        return false;
+      }
     }
-    // Re-encoding catches non-zero padding bits, which a lenient decoder ignores.
-    return raw.length == KEY_BYTES && Base64.getEncoder().encodeToString(raw).equals(key);
+    // 16 bytes use 4 bits of the 22nd char; the other 2 must be zero: only 'A', 'Q', 'g' and 'w' qualify
+    char last = key.charAt(21);
+    return last == 'A' || last == 'Q' || last == 'g' || last == 'w';
   }
 }
