@@ -459,7 +459,7 @@ final class Http1Decoder {
       throw bad("request line " + quote(s, e) + " has more than two SP separators");
     }
     version = parseVersion(sp2 + 1, e);
-    method = string(s, sp1);
+    method = common(s, sp1, COMMON_METHODS);
     if (!Http1Syntax.KNOWN_METHODS.contains(method)) {
       throw RemoteProtocolException.http(501, "method " + quote(s, sp1) + " is not implemented (known: "
           + "GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH; methods are case-sensitive)");
@@ -498,6 +498,9 @@ final class Http1Decoder {
   }
 
   private Http1Version parseVersion(int s, int e) {
+    if (e - s == 8 && buf[s + 7] == '1' && matches(s, e, "HTTP/1.1")) {
+      return Http1Version.HTTP_1_1;
+    }
     String text = string(s, e);
     Http1Version v = Http1Version.of(text);
     if (v != null) {
@@ -551,7 +554,7 @@ final class Http1Decoder {
             + ": control characters other than HTAB are not allowed");
       }
     }
-    fields.add(string(s, i), string(vs, ve));
+    fields.addParsed(common(s, i, COMMON_NAMES), string(vs, ve));
   }
 
   private static boolean isOws(int b) {
@@ -817,6 +820,54 @@ final class Http1Decoder {
 
   private String string(int s, int e) {
     return new String(buf, s, e - s, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Names that nearly every request carries, spelled as clients send them, indexed by length: a parsed name
+   * that matches one exactly is that constant instead of a new String.
+   */
+  private static final String[][] COMMON_NAMES = byLength("Host", "Accept", "Accept-Encoding", "Accept-Language",
+      "User-Agent", "Connection", "Content-Length", "Content-Type", "Cookie", "Upgrade", "Origin", "Referer",
+      "Cache-Control", "Pragma", "If-None-Match", "If-Modified-Since", "Range", "Authorization",
+      "Transfer-Encoding", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions",
+      "Sec-WebSocket-Protocol", "Date", "Server", "ETag", "Last-Modified", "Content-Encoding", "Location",
+      "Keep-Alive", "Vary", "Expect");
+  private static final String[][] COMMON_METHODS = byLength(Http1Syntax.KNOWN_METHODS.toArray(new String[0]));
+
+  private static String[][] byLength(String... names) {
+    int max = 0;
+    for (String n : names) {
+      max = Math.max(max, n.length());
+    }
+    String[][] out = new String[max + 1][0];
+    for (String n : names) {
+      String[] row = java.util.Arrays.copyOf(out[n.length()], out[n.length()].length + 1);
+      row[row.length - 1] = n;
+      out[n.length()] = row;
+    }
+    return out;
+  }
+
+  /** {@code buf[s, e)} as one of {@code table}'s constants if it is one exactly, else a new String. */
+  private String common(int s, int e, String[][] table) {
+    int n = e - s;
+    if (n < table.length) {
+      for (String c : table[n]) {
+        if (matches(s, e, c)) {
+          return c;
+        }
+      }
+    }
+    return string(s, e);
+  }
+
+  private boolean matches(int s, int e, String text) {
+    for (int i = s; i < e; i++) {
+      if (buf[i] != text.charAt(i - s)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Bytes for an error message: quoted, at most 64 chars, control and non-ASCII bytes escaped. */
