@@ -207,6 +207,10 @@ public final class ServerExchange {
    */
   public void respond(int status, String reason, Http1Fields headers, ByteBuffer body) {
     claimResponse();
+    if (thread.inLoop()) {
+      sendBytes(status, reason, headers, body); // the usual case: no task object per response
+      return;
+    }
     onLoop(() -> sendBytes(status, reason, headers, body), null);
   }
 
