@@ -88,6 +88,9 @@ final class PortRouter implements ServerRouter {
    * header chooses.
    */
   private VhostRuntime select(Http1Request request, Transport transport) {
+    if (vhosts.size() == 1) {
+      return vhosts.get(0); // byName would find it whatever the name: no Host lookup per request
+    }
     if (transport instanceof TlsTransport tls) {
       return byName(tls.serverName());
     }

@@ -28,15 +28,22 @@ public final class ClasspathContent {
 
   private static final System.Logger LOG = System.getLogger(ClasspathContent.class.getName());
 
-  private record Entry(byte[] bytes, String etag, long lastModified) {}
+  /** A resource and its response headers, built once (the content type follows the resource's name). */
+  private record Entry(byte[] bytes, String etag, long lastModified, StaticContent.Heads heads) {}
 
-  private static final Entry MISSING = new Entry(null, null, -1);
+  private static final Entry MISSING = new Entry(null, null, -1, null);
 
   private final ClassLoader loader;
   private final String base;
   private final String index;
   private final Http1Fields extraHeaders;
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+  /**
+   * Files found by a request path that is already in canonical form (no percent-encoding, no empty or
+   * trailing segment), keyed by that raw path: a repeated request skips the decoding. At most two keys
+   * (with and without a leading slash) per cached resource, so requests cannot grow it.
+   */
+  private final Map<String, Entry> byRawPath = new ConcurrentHashMap<>();
 
   /**
    * @param base the resource name prefix, without a leading {@code /}, ending in {@code /} unless empty
@@ -51,6 +58,11 @@ public final class ClasspathContent {
   /** As {@link DirectoryContent#serve}. */
   public void serve(ServerExchange exchange, String rawRest, String requestPath, String query) {
     if (StaticContent.refuseMethod(exchange)) {
+      return;
+    }
+    Entry known = byRawPath.get(rawRest);
+    if (known != null) {
+      send(exchange, known);
       return;
     }
     StaticContent.PathCheck check = StaticContent.segments(rawRest);
@@ -74,10 +86,19 @@ public final class ClasspathContent {
       StaticContent.text(exchange, 404, "not found");
       return;
     }
-    String file = check.trailingSlash() ? index : check.segments().get(check.segments().size() - 1);
+    if (!check.trailingSlash()) {
+      String canonical = name.substring(base.length());
+      if (rawRest.equals(canonical) || rawRest.length() == canonical.length() + 1 && rawRest.charAt(0) == '/'
+          && rawRest.endsWith(canonical)) {
+        byRawPath.put(rawRest, e);
+      }
+    }
+    send(exchange, e);
+  }
+
+  private static void send(ServerExchange exchange, Entry e) {
     StaticContent.Plan plan = StaticContent.plan(exchange.request(), e.bytes().length, e.etag(), e.lastModified());
-    StaticContent.send(exchange, plan, e.bytes().length, e.etag(), e.lastModified(), ContentTypes.of(file),
-        extraHeaders, null, e.bytes());
+    StaticContent.send(exchange, plan, e.bytes().length, e.heads(), null, e.bytes());
   }
 
   private Entry load(String name) {
@@ -118,7 +139,9 @@ public final class ClasspathContent {
       }
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
       String etag = "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"";
-      return new Entry(bytes, etag, modified > 0 ? modified / 1000 : -1);
+      long lastModified = modified > 0 ? modified / 1000 : -1;
+      return new Entry(bytes, etag, lastModified,
+          StaticContent.Heads.of(etag, lastModified, ContentTypes.of(name), extraHeaders));
     } catch (IOException | NoSuchAlgorithmException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot read classpath resource {0}: {1}", name, e.toString());
       return MISSING;

@@ -63,7 +63,11 @@ public final class HttpServerConnection implements TransportHandler {
   private boolean again;
   private boolean readOn = true;
   private Throwable closeCause;
+  /** The loop timer, if one is scheduled, and when it fires; {@link #arm} explains the reuse. */
   private Timer timer;
+  private long timerAt;
+  /** When the current wait ends (loop clock); meaningful while {@link #waiting} is not NONE. */
+  private long deadline;
   private Wait waiting = Wait.NONE;
 
   public HttpServerConnection(Transport transport, ServerRouter router, Http1Limits limits) {
@@ -80,30 +84,61 @@ public final class HttpServerConnection implements TransportHandler {
 
   // ---- timers ----
 
+  /**
+   * Starts waiting for {@code kind}. Keep-alive arms and cancels a wait several times per request, so one
+   * loop timer is reused: it stays scheduled while its time is at or before the new deadline, and when it
+   * fires early for the current wait it is scheduled again for the rest.
+   */
   private void arm(Wait kind) {
-    cancelTimer();
-    long nanos = kind == Wait.HEADER ? settings.headerTimeoutNanos()
-        : kind == Wait.IDLE ? settings.idleTimeoutNanos() : settings.lingerNanos();
+    long nanos = timeoutNanos(kind);
     if (nanos <= 0) {
+      waiting = Wait.NONE;
       return;
     }
+    deadline = transport.thread().nanoTime() + nanos;
+    if (timer == null || timerAt - deadline > 0) {
+      stopTimer();
+      schedule(nanos);
+    }
     waiting = kind;
-    timer = transport.thread().schedule(Duration.ofNanos(nanos), () -> onTimer(kind, nanos));
   }
 
+  private long timeoutNanos(Wait kind) {
+    return kind == Wait.HEADER ? settings.headerTimeoutNanos()
+        : kind == Wait.IDLE ? settings.idleTimeoutNanos() : settings.lingerNanos();
+  }
+
+  private void schedule(long delayNanos) {
+    timerAt = deadline;
+    timer = transport.thread().schedule(Duration.ofNanos(delayNanos), this::onTimer);
+  }
+
+  /** Ends the current wait; a scheduled timer stays and does nothing when it fires. */
   private void cancelTimer() {
+    waiting = Wait.NONE;
+  }
+
+  /** Ends the current wait and releases the timer: the connection closed or became a WebSocket. */
+  private void stopTimer() {
+    waiting = Wait.NONE;
     if (timer != null) {
       timer.cancel();
       timer = null;
     }
-    waiting = Wait.NONE;
   }
 
-  private void onTimer(Wait kind, long nanos) {
-    if (waiting != kind || delegate != null || closed) {
+  private void onTimer() {
+    timer = null;
+    if (waiting == Wait.NONE || delegate != null || closed) {
       return;
     }
-    timer = null;
+    long now = transport.thread().nanoTime();
+    if (now - deadline < 0) {
+      schedule(deadline - now);
+      return;
+    }
+    Wait kind = waiting;
+    long nanos = timeoutNanos(kind);
     waiting = Wait.NONE;
     if (kind == Wait.LINGER) {
       transport.close();
@@ -177,7 +212,7 @@ public final class HttpServerConnection implements TransportHandler {
   @Override
   public void onClosed(Throwable cause) {
     closed = true;
-    cancelTimer();
+    stopTimer();
     if (delegate != null) {
       delegate.onClosed(cause);
       return;
@@ -462,6 +497,7 @@ public final class HttpServerConnection implements TransportHandler {
     DeflateTransform transform = deflate.transform(WsRole.SERVER, extensions);
     WsConnection conn = new WsConnection(WsRole.SERVER, d.settings().limits(), null, transform);
     WsSessionCore core = new WsSessionCore(transport, conn, d.endpoint(), d.settings(), false, transform);
+    stopTimer();
     delegate = core;
     core.start(leftover);
   }

@@ -207,6 +207,10 @@ public final class ServerExchange {
    */
   public void respond(int status, String reason, Http1Fields headers, ByteBuffer body) {
     claimResponse();
+    if (thread.inLoop()) {
+      sendBytes(status, reason, headers, body); // the usual case: no task object per response
+      return;
+    }
     onLoop(() -> sendBytes(status, reason, headers, body), null);
   }
 
@@ -337,9 +341,19 @@ public final class ServerExchange {
    */
   private boolean writeHead(int status, String reason, Http1Fields appHeaders, long length) {
     started = true;
+    // most responses carry none of the fields this method owns: then no scan for them, no removal
+    boolean appConnection = appHeaders.contains("Connection");
+    boolean appClose = appConnection && appHeaders.containsToken("Connection", "close");
     Http1Fields.Builder h = appHeaders.toBuilder();
-    boolean appClose = appHeaders.containsToken("Connection", "close");
-    h.remove("Content-Length").remove("Transfer-Encoding").remove("Connection");
+    if (appConnection) {
+      h.remove("Connection");
+    }
+    if (appHeaders.contains("Content-Length")) {
+      h.remove("Content-Length");
+    }
+    if (appHeaders.contains("Transfer-Encoding")) {
+      h.remove("Transfer-Encoding");
+    }
     if (!appHeaders.contains("Date")) {
       h.add("Date", HttpDates.now());
     }
@@ -349,10 +363,10 @@ public final class ServerExchange {
     } else if (length >= 0) {
       framing = Framing.FIXED;
       remaining = length;
-      h.set("Content-Length", Long.toString(length));
+      h.add("Content-Length", Long.toString(length));
     } else if (request.version() == Http1Version.HTTP_1_1) {
       framing = Framing.CHUNKED;
-      h.set("Transfer-Encoding", "chunked");
+      h.add("Transfer-Encoding", "chunked");
     } else {
       framing = Framing.UNTIL_CLOSE;
     }
@@ -360,20 +374,23 @@ public final class ServerExchange {
     boolean unreadContinue = request.expectsContinue() && !continueSent && !bodyEnded;
     keepAlive = request.keepAlive() && !appClose && framing != Framing.UNTIL_CLOSE && !unreadContinue
         && conn.acceptsMoreRequests();
-    // the app's own Connection options (such as upgrade, next to a 426's Upgrade) stay; ours are added
-    StringBuilder connection = new StringBuilder();
-    for (String token : appHeaders.tokens("Connection")) {
-      if (!token.equalsIgnoreCase("close") && !token.equalsIgnoreCase("keep-alive")) {
-        connection.append(connection.length() == 0 ? "" : ", ").append(token);
+    String ours = !keepAlive ? "close" : request.version() == Http1Version.HTTP_1_0 ? "keep-alive" : null;
+    if (appConnection) {
+      // the app's own Connection options (such as upgrade, next to a 426's Upgrade) stay; ours are added
+      StringBuilder connection = new StringBuilder();
+      for (String token : appHeaders.tokens("Connection")) {
+        if (!token.equalsIgnoreCase("close") && !token.equalsIgnoreCase("keep-alive")) {
+          connection.append(connection.length() == 0 ? "" : ", ").append(token);
+        }
       }
-    }
-    if (!keepAlive) {
-      connection.append(connection.length() == 0 ? "" : ", ").append("close");
-    } else if (request.version() == Http1Version.HTTP_1_0) {
-      connection.append(connection.length() == 0 ? "" : ", ").append("keep-alive");
-    }
-    if (connection.length() > 0) {
-      h.add("Connection", connection.toString());
+      if (ours != null) {
+        connection.append(connection.length() == 0 ? "" : ", ").append(ours);
+      }
+      if (connection.length() > 0) {
+        h.add("Connection", connection.toString());
+      }
+    } else if (ours != null) {
+      h.add("Connection", ours);
     }
     ByteBuffer bytes;
     try {

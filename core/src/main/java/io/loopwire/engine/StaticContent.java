@@ -258,27 +258,45 @@ public final class StaticContent {
   // ---- answering ----
 
   /**
+   * The response headers of one representation, built (and validated) once so that a cached resource
+   * does not rebuild them per request: {@code validators} (ETag, Last-Modified, the mount's extra
+   * headers) go on every answer, {@code full} adds Content-Type and Accept-Ranges for a 200 or 206.
+   */
+  record Heads(Http1Fields validators, Http1Fields full) {
+
+    static Heads of(String etag, long lastModified, String type, Http1Fields extra) {
+      Http1Fields.Builder h = Http1Fields.builder();
+      if (etag != null) {
+        h.add("ETag", etag);
+      }
+      if (lastModified >= 0) {
+        h.add("Last-Modified", HttpDates.format(lastModified));
+      }
+      Http1Fields validators = h.addAll(extra).build();
+      return new Heads(validators, h.add("Content-Type", type).add("Accept-Ranges", "bytes").build());
+    }
+  }
+
+  /**
    * Answers {@code exchange} with a representation of {@code size} bytes under {@code plan}: the body
    * comes from {@code file} (transferred: closed here or when the response ends) or {@code bytes}.
    */
   static void send(ServerExchange exchange, Plan plan, long size, String etag, long lastModified, String type,
       Http1Fields extra, FileChannel file, byte[] bytes) {
-    Http1Fields.Builder h = Http1Fields.builder();
-    if (etag != null) {
-      h.add("ETag", etag);
-    }
-    if (lastModified >= 0) {
-      h.add("Last-Modified", HttpDates.format(lastModified));
-    }
-    h.addAll(extra);
+    send(exchange, plan, size, Heads.of(etag, lastModified, type, extra), file, bytes);
+  }
+
+  /** As above, with the representation's headers built already. */
+  static void send(ServerExchange exchange, Plan plan, long size, Heads heads, FileChannel file, byte[] bytes) {
     int status = plan.status();
     if (status == 304) {
       closeQuietly(file);
-      exchange.respond(304, null, h.build(), null);
+      exchange.respond(304, null, heads.validators(), null);
       return;
     }
     if (status == 412 || status == 416) {
       closeQuietly(file);
+      Http1Fields.Builder h = heads.validators().toBuilder();
       if (plan.contentRange() != null) {
         h.add("Content-Range", plan.contentRange());
       }
@@ -287,14 +305,12 @@ public final class StaticContent {
       exchange.respond(status, null, h.build(), ByteBuffer.wrap(msg.getBytes(StandardCharsets.UTF_8)));
       return;
     }
-    h.add("Content-Type", type).add("Accept-Ranges", "bytes");
-    if (plan.contentRange() != null) {
-      h.add("Content-Range", plan.contentRange());
-    }
+    Http1Fields h = plan.contentRange() == null ? heads.full()
+        : heads.full().toBuilder().add("Content-Range", plan.contentRange()).build();
     if (bytes == null) {
-      exchange.respondFile(status, null, h.build(), file, plan.offset(), plan.length());
+      exchange.respondFile(status, null, h, file, plan.offset(), plan.length());
     } else {
-      exchange.respond(status, null, h.build(), ByteBuffer.wrap(bytes, (int) plan.offset(), (int) plan.length()));
+      exchange.respond(status, null, h, ByteBuffer.wrap(bytes, (int) plan.offset(), (int) plan.length()));
     }
   }
 

@@ -10,17 +10,24 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A single-threaded stand-in for a loop thread and a transport, driven by the test: tasks run when the
  * test calls {@link #runTasks()}, the "socket" takes nothing until {@link #drain()}, which empties the
- * queue into {@link #written()} and reports {@code onWriteDrained}, as a readiness loop does.
+ * queue into {@link #written()} and reports {@code onWriteDrained}, as a readiness loop does. Its clock
+ * stands still until {@link #advance(long)}, which runs the timers that fall due.
  */
 final class FakeLoop implements LoopThread, Transport {
 
   final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
   final List<Runnable> timers = new ArrayList<>();
+  private final Map<Runnable, Long> deadlines = new IdentityHashMap<>();
+  long now;
+  /** How many timers were ever scheduled. */
+  int scheduled;
   private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
   private final ByteArrayOutputStream written = new ByteArrayOutputStream();
   TransportHandler handler;
@@ -47,12 +54,36 @@ final class FakeLoop implements LoopThread, Transport {
   @Override
   public Timer schedule(Duration delay, Runnable task) {
     timers.add(task);
-    return () -> timers.remove(task);
+    deadlines.put(task, now + delay.toNanos());
+    scheduled++;
+    return () -> {
+      deadlines.remove(task);
+      return timers.remove(task);
+    };
   }
 
   @Override
   public long nanoTime() {
-    return 0;
+    return now;
+  }
+
+  /** Moves the clock on by {@code nanos} and runs every timer due by then, earliest first. */
+  void advance(long nanos) {
+    now += nanos;
+    while (true) {
+      Runnable due = null;
+      for (Runnable t : timers) {
+        if (deadlines.get(t) <= now && (due == null || deadlines.get(t) < deadlines.get(due))) {
+          due = t;
+        }
+      }
+      if (due == null) {
+        return;
+      }
+      timers.remove(due);
+      deadlines.remove(due);
+      due.run();
+    }
   }
 
   void runTasks() {

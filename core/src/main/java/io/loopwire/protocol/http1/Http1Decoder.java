@@ -520,6 +520,9 @@ final class Http1Decoder {
   }
 
   private Http1Version parseVersion(int s, int e) {
+    if (e - s == 8 && buf[s + 7] == '1' && matches(s, e, "HTTP/1.1")) {
+      return Http1Version.HTTP_1_1;
+    }
     String text = string(s, e);
     Http1Version v = Http1Version.of(text);
     if (v != null) {
@@ -573,7 +576,7 @@ final class Http1Decoder {
             + ": control characters other than HTAB are not allowed");
       }
     }
-    fields.add(known(s, i, KNOWN_NAMES), known(vs, ve, KNOWN_VALUES));
+    fields.addParsed(known(s, i, KNOWN_NAMES), known(vs, ve, KNOWN_VALUES));
   }
 
   private static boolean isOws(int b) {
@@ -845,7 +848,8 @@ final class Http1Decoder {
   private static final String[][] KNOWN_NAMES = byLength("Host", "Upgrade", "Connection", "Sec-WebSocket-Key",
       "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol", "Origin", "User-Agent",
       "Accept", "Accept-Encoding", "Accept-Language", "Cache-Control", "Pragma", "Content-Length", "Content-Type",
-      "Transfer-Encoding", "Cookie", "Referer", "Date", "Server", "Location", "Content-Encoding");
+      "Transfer-Encoding", "Cookie", "Referer", "Date", "Server", "Location", "Content-Encoding", "If-None-Match",
+      "If-Modified-Since", "Range", "Authorization", "ETag", "Last-Modified", "Keep-Alive", "Vary", "Expect");
   private static final String[][] KNOWN_VALUES = byLength("websocket", "Upgrade", "13", "keep-alive", "close",
       "Keep-Alive", "no-cache", "*/*", "chunked", "gzip, deflate", "gzip, deflate, br",
       "permessage-deflate; client_max_window_bits");
@@ -884,9 +888,20 @@ final class Http1Decoder {
     return string(s, e);
   }
 
+  private boolean matches(int s, int e, String text) {
+    for (int i = s; i < e; i++) {
+      if (buf[i] != text.charAt(i - s)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private String string(int s, int e) {
     return new String(buf, s, e - s, StandardCharsets.ISO_8859_1);
   }
+
+
 
   /** Bytes for an error message: quoted, at most 64 chars, control and non-ASCII bytes escaped. */
   private String quote(int s, int e) {

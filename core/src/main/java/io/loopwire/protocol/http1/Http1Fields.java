@@ -17,13 +17,24 @@ import java.util.function.BiConsumer;
  */
 public final class Http1Fields {
 
-  private static final Http1Fields EMPTY = new Http1Fields(new String[0]);
+  private static final Http1Fields EMPTY = new Http1Fields(new String[0], true);
 
   /** name0, value0, name1, value1, ... */
   private final String[] nv;
+  /**
+   * Whether every value is known to hold only what the wire allows (HTAB, SP, VCHAR, obs-text), found
+   * while the values were checked anyway, so the serializer need not scan them again per message.
+   */
+  private final boolean wireClean;
 
-  private Http1Fields(String[] nv) {
+  private Http1Fields(String[] nv, boolean wireClean) {
     this.nv = nv;
+    this.wireClean = wireClean;
+  }
+
+  /** See {@link #wireClean}; false only means "not known". */
+  boolean wireClean() {
+    return wireClean;
   }
 
   public static Http1Fields empty() {
@@ -49,8 +60,9 @@ public final class Http1Fields {
 
   /** A builder holding a copy of these fields. */
   public Builder toBuilder() {
-    Builder b = new Builder();
-    b.nv.addAll(Arrays.asList(nv));
+    Builder b = new Builder(Arrays.copyOf(nv, nv.length + 8));
+    b.size = nv.length;
+    b.clean = wireClean;
     return b;
   }
 
@@ -208,14 +220,39 @@ public final class Http1Fields {
 
   /** A mutable builder; not thread-safe. */
   public static final class Builder {
-    private final List<String> nv = new ArrayList<>();
+    private String[] nv;
+    /** Used length of {@link #nv}: twice the number of fields. */
+    private int size;
+    private boolean clean = true;
 
-    private Builder() {}
+    private Builder() {
+      this(new String[16]);
+    }
+
+    private Builder(String[] nv) {
+      this.nv = nv;
+    }
 
     /** Appends a field line. */
     public Builder add(String name, String value) {
-      nv.add(checkName(name));
-      nv.add(checkValue(name, value));
+      checkName(name);
+      return append(name, checkValue(name, value));
+    }
+
+    /**
+     * Appends a field line the request or response parser has validated already: a token name, and a
+     * value without surrounding whitespace that holds only HTAB, SP, VCHAR and obs-text.
+     */
+    Builder addParsed(String name, String value) {
+      return append(name, value);
+    }
+
+    private Builder append(String name, String value) {
+      if (size + 2 > nv.length) {
+        nv = Arrays.copyOf(nv, Math.max(16, nv.length * 2));
+      }
+      nv[size++] = name;
+      nv[size++] = value;
       return this;
     }
 
@@ -227,27 +264,35 @@ public final class Http1Fields {
 
     /** Removes every line of {@code name}. */
     public Builder remove(String name) {
-      for (int i = nv.size() - 2; i >= 0; i -= 2) {
-        if (nv.get(i).equalsIgnoreCase(name)) {
-          nv.remove(i + 1);
-          nv.remove(i);
+      int to = 0;
+      for (int i = 0; i < size; i += 2) {
+        if (!nv[i].equalsIgnoreCase(name)) {
+          nv[to++] = nv[i];
+          nv[to++] = nv[i + 1];
         }
       }
+      Arrays.fill(nv, to, size, null);
+      size = to;
       return this;
     }
 
     /** Appends every line of {@code fields}. */
     public Builder addAll(Http1Fields fields) {
-      nv.addAll(Arrays.asList(fields.nv));
+      if (size + fields.nv.length > nv.length) {
+        nv = Arrays.copyOf(nv, Math.max(size + fields.nv.length, nv.length * 2));
+      }
+      System.arraycopy(fields.nv, 0, nv, size, fields.nv.length);
+      size += fields.nv.length;
+      clean &= fields.wireClean;
       return this;
     }
 
     public int size() {
-      return nv.size() / 2;
+      return size / 2;
     }
 
     public Http1Fields build() {
-      return nv.isEmpty() ? EMPTY : new Http1Fields(nv.toArray(new String[0]));
+      return size == 0 ? EMPTY : new Http1Fields(Arrays.copyOf(nv, size), clean);
     }
 
     private static String checkName(String name) {
@@ -258,7 +303,7 @@ public final class Http1Fields {
       return name;
     }
 
-    private static String checkValue(String name, String value) {
+    private String checkValue(String name, String value) {
       if (value == null) {
         throw new IllegalArgumentException("HTTP field '" + name + "' has a null value");
       }
@@ -268,6 +313,9 @@ public final class Http1Fields {
           throw new IllegalArgumentException(
               "invalid character 0x" + Integer.toHexString(c) + " at index " + i + " in value of HTTP field '"
                   + name + "': CR, LF, NUL and chars above 0xFF are not allowed");
+        }
+        if (!Http1Syntax.isFieldValueChar(c)) {
+          clean = false; // allowed here, refused by the serializer, which then names it
         }
       }
       return value.strip();

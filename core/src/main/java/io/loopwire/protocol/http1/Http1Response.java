@@ -20,7 +20,8 @@ public record Http1Response(int status, String reason, Http1Version version, Htt
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("HTTP status " + status + " is outside 100-599");
     }
-    String p = Http1Syntax.reasonProblem(reason);
+    // the standard phrases are known to be fine (an identity check: they are our own constants)
+    String p = reason != null && reason == defaultReason(status) ? null : Http1Syntax.reasonProblem(reason);
     if (p != null) {
       throw new IllegalArgumentException(p);
     }

@@ -109,6 +109,9 @@ public final class Http1Serializer {
   }
 
   private static void checkFields(Http1Fields h, String what) {
+    if (h.wireClean()) {
+      return; // every value was scanned for this when the fields were built
+    }
     for (int i = 0; i < h.size(); i++) {
       String p = Http1Syntax.fieldValueProblem(h.name(i), h.value(i));
       if (p != null) {
@@ -118,20 +121,31 @@ public final class Http1Serializer {
   }
 
   private static void checkFraming(Http1Fields h, Http1Version version, String what) {
-    boolean te = h.contains("Transfer-Encoding");
-    if (te && h.contains("Content-Length")) {
+    // one pass without allocation: this runs for every message
+    boolean te = false;
+    int cls = 0;
+    for (int i = 0; i < h.size(); i++) {
+      String name = h.name(i);
+      if (name.length() == 17 && name.equalsIgnoreCase("Transfer-Encoding")) {
+        te = true;
+      } else if (name.length() == 14 && name.equalsIgnoreCase("Content-Length")) {
+        cls++;
+      }
+    }
+    if (te && cls > 0) {
       throw new IllegalArgumentException(what + " has both Content-Length and Transfer-Encoding: keep one "
           + "(Content-Length for a known size, Transfer-Encoding: chunked otherwise)");
     }
-    for (String cl : h.getAll("Content-Length")) {
-      if (cl.isEmpty() || !cl.chars().allMatch(Http1Syntax::isDigit) || cl.length() > 18) {
-        throw new IllegalArgumentException("Content-Length '" + cl + "' of " + what + " is not a decimal byte "
-            + "count");
+    if (cls > 0) {
+      for (int i = 0; i < h.size(); i++) {
+        if (h.name(i).equalsIgnoreCase("Content-Length") && !isDecimalLength(h.value(i))) {
+          throw new IllegalArgumentException("Content-Length '" + h.value(i) + "' of " + what + " is not a decimal "
+              + "byte count");
+        }
       }
     }
-    if (h.count("Content-Length") > 1) {
-      throw new IllegalArgumentException(what + " has " + h.count("Content-Length") + " Content-Length fields: "
-          + "keep one");
+    if (cls > 1) {
+      throw new IllegalArgumentException(what + " has " + cls + " Content-Length fields: keep one");
     }
     if (te) {
       if (version == Http1Version.HTTP_1_0) {
@@ -139,12 +153,30 @@ public final class Http1Serializer {
             + "HTTP/1.1");
       }
       java.util.List<String> codings = h.tokens("Transfer-Encoding");
-      if (codings.isEmpty() || !codings.get(codings.size() - 1).equalsIgnoreCase("chunked")
-          || codings.stream().filter(c -> c.equalsIgnoreCase("chunked")).count() > 1) {
+      int chunked = 0;
+      for (String c : codings) {
+        if (c.equalsIgnoreCase("chunked")) {
+          chunked++;
+        }
+      }
+      if (codings.isEmpty() || !codings.get(codings.size() - 1).equalsIgnoreCase("chunked") || chunked > 1) {
         throw new IllegalArgumentException("Transfer-Encoding '" + String.join(", ", codings) + "' of " + what
             + " must end with chunked, once");
       }
     }
+  }
+
+  /** 1 to 18 decimal digits. */
+  private static boolean isDecimalLength(String v) {
+    if (v.isEmpty() || v.length() > 18) {
+      return false;
+    }
+    for (int i = 0; i < v.length(); i++) {
+      if (!Http1Syntax.isDigit(v.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int fieldsLength(Http1Fields h) {

@@ -96,6 +96,43 @@ class Http1SerializerTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not allowed in trailers");
   }
 
+  /** The serializer skips its value scan for fields known clean: every way of building must keep that honest. */
+  @Test
+  void aControlCharacterIsRefusedHoweverTheFieldsWereBuilt() {
+    Http1Fields dirty = Http1Fields.of("X-Bell", "a\u0007b");
+    Http1Fields clean = Http1Fields.of("X-Fine", "a\tb");
+    List<Http1Fields> built = List.of(dirty,
+        dirty.toBuilder().add("Y", "z").build(),
+        clean.toBuilder().addAll(dirty).build(),
+        Http1Fields.builder().addAll(clean).add("X-Bell", "\u0001").build(),
+        dirty.toBuilder().remove("Nothing").set("Y", "z").build(),
+        Http1Fields.builder().addAll(dirty).addAll(clean).remove("X-Fine").build());
+    for (Http1Fields h : built) {
+      assertThatThrownBy(() -> Http1Serializer.responseHead(Http1Response.of(200, h)))
+          .as("%s", h).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control characters");
+    }
+    assertThat(text(Http1Serializer.responseHead(Http1Response.of(200, clean.toBuilder().addAll(clean).build()))))
+        .isEqualTo("HTTP/1.1 200 OK\r\nX-Fine: a\tb\r\nX-Fine: a\tb\r\n\r\n");
+  }
+
+  @Test
+  void builderEditsKeepOrderAndCase() {
+    Http1Fields h = Http1Fields.of("A", "1", "b", "2", "A", "3", "C", "4").toBuilder()
+        .remove("a").set("B", "5").add("D", "6").build();
+    assertThat(h).isEqualTo(Http1Fields.of("C", "4", "B", "5", "D", "6"));
+    assertThat(h.name(1)).isEqualTo("B");
+    Http1Fields.Builder many = Http1Fields.builder();
+    for (int i = 0; i < 40; i++) {
+      many.add("X-" + i, Integer.toString(i));
+    }
+    Http1Fields big = many.build();
+    assertThat(big.size()).isEqualTo(40);
+    assertThat(big.value(39)).isEqualTo("39");
+    assertThat(big.toBuilder().addAll(big).build().size()).isEqualTo(80);
+    assertThatThrownBy(() -> Http1Fields.builder().add("X", "\n"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void roundTripThroughTheParsers() {
     Http1Request req = Http1Request.of("PUT", "/f", Http1Fields.of("Host", "h", "Transfer-Encoding", "chunked"));
