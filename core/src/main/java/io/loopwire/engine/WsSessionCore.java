@@ -10,13 +10,13 @@ import io.loopwire.protocol.RemoteProtocolException;
 import io.loopwire.protocol.ws.WsConnection;
 import io.loopwire.protocol.ws.WsEvent;
 import java.io.EOFException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Drives one open WebSocket session: a {@link WsConnection} over a {@link Transport}, with message
@@ -39,12 +39,30 @@ public final class WsSessionCore implements TransportHandler {
   /** Released when the session ends (the permessage-deflate transform); may be null. */
   private final AutoCloseable extension;
 
-  private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean inboxScheduled = new AtomicBoolean();
-  private final AtomicLong inboxBytes = new AtomicLong();
-  private final Runnable drainInbox = this::drainInbox;
+  // Off-loop sends: plain fields updated through VarHandles, and a queue made by the first such send, so
+  // that the many sessions that only ever send from their loop thread carry no atomic objects.
+  private static final VarHandle INBOX;
+  private static final VarHandle INBOX_SCHEDULED;
+  private static final VarHandle INBOX_BYTES;
+  private static final VarHandle WRITABLE_PENDING;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      INBOX = l.findVarHandle(WsSessionCore.class, "inbox", ConcurrentLinkedQueue.class);
+      INBOX_SCHEDULED = l.findVarHandle(WsSessionCore.class, "inboxScheduled", boolean.class);
+      INBOX_BYTES = l.findVarHandle(WsSessionCore.class, "inboxBytes", long.class);
+      WRITABLE_PENDING = l.findVarHandle(WsSessionCore.class, "writablePending", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile ConcurrentLinkedQueue<Runnable> inbox;
+  private volatile boolean inboxScheduled;
+  private volatile long inboxBytes;
   /** A requestWritable() is waiting for its onWritable: later calls coalesce into it. */
-  private final AtomicBoolean writablePending = new AtomicBoolean();
+  private volatile boolean writablePending;
 
   /** Bytes queued on the loop side (codec + transport), published for off-loop isWritable(). */
   private volatile long loopQueued;
@@ -61,8 +79,8 @@ public final class WsSessionCore implements TransportHandler {
 
   private StringBuilder text;
   private ByteBuffer binary;
-  /** The codec's output goes here; a field, so that a flush allocates no bound method reference. */
-  private final ByteSink toTransport;
+  /** The codec's output goes here: made once, at the first output, so that a flush allocates nothing. */
+  private ByteSink toTransport;
 
   private Timer closeTimer;
   private Timer pingTimer;
@@ -84,7 +102,6 @@ public final class WsSessionCore implements TransportHandler {
       boolean client, AutoCloseable extension) {
     this.extension = extension;
     this.transport = transport;
-    this.toTransport = transport::write;
     this.thread = transport.thread();
     this.conn = conn;
     this.endpoint = endpoint;
@@ -194,7 +211,7 @@ public final class WsSessionCore implements TransportHandler {
     if (closing) {
       return; // no onWritable can follow; and after shutdown the loop would refuse the task
     }
-    if (!writablePending.compareAndSet(false, true)) {
+    if (!WRITABLE_PENDING.compareAndSet(this, false, true)) {
       return; // coalesces with the request already waiting
     }
     thread.execute(() -> {
@@ -212,7 +229,7 @@ public final class WsSessionCore implements TransportHandler {
 
   /** Bytes accepted by send and not yet written to the socket (approximate off the loop thread). */
   public long queuedBytes() {
-    return inboxBytes.get() + loopQueued;
+    return inboxBytes + loopQueued;
   }
 
   public boolean isOpen() {
@@ -233,28 +250,48 @@ public final class WsSessionCore implements TransportHandler {
     if (closing) {
       return false;
     }
-    if (inboxBytes.get() + loopQueued + size > settings.maxSendQueueBytes()) {
+    if (inboxBytes + loopQueued + size > settings.maxSendQueueBytes()) {
       thread.execute(() -> overCap(size));
       return false;
     }
-    inboxBytes.addAndGet(size);
-    inbox.add(() -> {
-      inboxBytes.addAndGet(-size);
+    INBOX_BYTES.getAndAdd(this, (long) size);
+    inbox().add(() -> {
+      INBOX_BYTES.getAndAdd(this, (long) -size);
       task.getAsBoolean();
     });
-    if (inboxScheduled.compareAndSet(false, true)) {
-      thread.execute(drainInbox);
+    if (INBOX_SCHEDULED.compareAndSet(this, false, true)) {
+      thread.execute(this::drainInbox);
     }
     return true;
   }
 
+  private ConcurrentLinkedQueue<Runnable> inbox() {
+    ConcurrentLinkedQueue<Runnable> q = inbox;
+    if (q == null) {
+      q = new ConcurrentLinkedQueue<>();
+      if (!INBOX.compareAndSet(this, null, q)) {
+        q = inbox; // another thread made it first
+      }
+    }
+    return q;
+  }
+
+  private void dropInbox() {
+    ConcurrentLinkedQueue<Runnable> q = inbox;
+    if (q != null) {
+      q.clear();
+    }
+    inboxBytes = 0;
+  }
+
   private void drainInbox() {
-    inboxScheduled.set(false);
+    inboxScheduled = false;
     boolean was = dispatching;
     dispatching = true;
     try {
       Runnable r;
-      while ((r = inbox.poll()) != null) {
+      ConcurrentLinkedQueue<Runnable> q = inbox;
+      while (q != null && (r = q.poll()) != null) {
         try {
           r.run();
         } catch (RuntimeException e) {
@@ -314,6 +351,9 @@ public final class WsSessionCore implements TransportHandler {
 
   private void flushOut() {
     if (conn.hasPendingOutput()) {
+      if (toTransport == null) {
+        toTransport = transport::write;
+      }
       conn.drainTo(toTransport);
     }
     transport.flush();
@@ -329,7 +369,7 @@ public final class WsSessionCore implements TransportHandler {
     if (writableRequested && !terminated && !closeSent
         && transport.pendingWriteBytes() + conn.pendingOutputBytes() <= settings.sendLowWatermark()) {
       writableRequested = false;
-      writablePending.set(false); // a request made from here on gets its own call
+      writablePending = false; // a request made from here on gets its own call
       try {
         endpoint.onWritable();
       } catch (RuntimeException e) {
@@ -346,8 +386,7 @@ public final class WsSessionCore implements TransportHandler {
     closing = true;
     sentCode = code;
     sentReason = reason == null ? "" : reason;
-    inbox.clear();
-    inboxBytes.set(0);
+    dropInbox();
     try {
       conn.sendClose(code, sentReason);
     } catch (LocalProtocolException e) {
@@ -615,8 +654,7 @@ public final class WsSessionCore implements TransportHandler {
     }
     terminated = true;
     closing = true;
-    inbox.clear();
-    inboxBytes.set(0);
+    dropInbox();
     text = null;
     binary = null;
     cancelTimers();
