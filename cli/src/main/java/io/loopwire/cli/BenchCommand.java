@@ -5,6 +5,7 @@ import io.loopwire.Loopwire;
 import io.loopwire.LoopwireConfig;
 import io.loopwire.Session;
 import io.loopwire.WsHandler;
+import io.loopwire.protocol.deflate.DeflateOptions;
 import io.loopwire.protocol.uri.Uri;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -75,6 +76,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0", description = "Loop threads (default: available processors).")
   int threads;
 
+  @Option(names = "--deflate",
+      description = "Offer permessage-deflate and compress every message when the server accepts (default: off).")
+  boolean deflate;
+
   @Option(names = "--loop", defaultValue = "nio",
       description = "Event loop of the generator: nio, netty-nio, netty-epoll, netty-io_uring (default: ${DEFAULT-VALUE}).")
   String loop;
@@ -115,6 +120,9 @@ final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     ClientOptions options = ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(connectTimeout));
+    if (deflate) {
+      options = options.withWs(options.ws().withDeflate(DeflateOptions.defaults().withMinCompressBytes(0)));
+    }
     LoopwireConfig config = LoopwireConfig.defaults().withLoop(loop).withShutdownTimeout(Duration.ofSeconds(3));
     if (threads > 0) {
       config = config.withThreads(threads);
@@ -173,6 +181,14 @@ final class BenchCommand implements Callable<Integer> {
       System.err.println("loopwire bench: no connection opened (" + run.errorDetail() + ")");
       return 1;
     }
+    long accepted = sessions.stream().filter(s -> {
+      String ext = s.responseHeaders().get("Sec-WebSocket-Extensions");
+      return ext != null && ext.contains("permessage-deflate");
+    }).count();
+    if (deflate) {
+      System.out.printf(Locale.ROOT, "  permessage-deflate accepted on %d of %d connections%n", accepted,
+          sessions.size());
+    }
     Histogram total = measure(run, (second, interval, warm) -> String.format(Locale.ROOT,
         "%4ds %-7s %6d open %12s msg/s %9.2f MB/s  p50 %s  p99 %s  errors %d", second, warm ? "warmup" : "run",
         run.open.get(), group(interval.rate), interval.rate * size / 1e6,
@@ -187,8 +203,9 @@ final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "  latency     %s%n", percentiles(total));
     System.out.printf(Locale.ROOT, "  errors      %d (%s)%n", run.errors(), run.errorDetail());
     System.out.printf(Locale.ROOT, "RESULT mode=echo conns=%d opened=%d depth=%d size=%d type=%s seconds=%.2f"
-            + " messages=%d msgs_per_s=%.0f mb_per_s=%.3f %s errors=%d%n",
-        connections, run.opened.sum(), depth, size, text ? "text" : "binary", measuredSeconds, total.getTotalCount(),
+            + " deflate_conns=%d messages=%d msgs_per_s=%.0f mb_per_s=%.3f %s errors=%d%n",
+        connections, run.opened.sum(), depth, size, text ? "text" : "binary", measuredSeconds, accepted,
+        total.getTotalCount(),
         rate, rate * size / 1e6, percentileKeys(total), run.errors());
     return 0;
   }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.loopwire.Loopwire;
 import io.loopwire.LoopwireConfig;
 import io.loopwire.VhostConfig;
+import io.loopwire.WsConfig;
 import io.loopwire.WsProtocol;
+import io.loopwire.protocol.deflate.DeflateOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +74,23 @@ final class BenchCommandTest {
     assertThat(Long.parseLong(r.get("messages"))).isPositive();
     assertThat(Double.parseDouble(r.get("p50_us"))).isPositive();
     assertThat(Double.parseDouble(r.get("max_us"))).isGreaterThanOrEqualTo(Double.parseDouble(r.get("p99_us")));
+  }
+
+  @Test
+  void echoWithDeflateCompressesOnEveryConnection() {
+    try (Loopwire compressing = Loopwire.start(LoopwireConfig.defaults().withThreads(1)
+        .withVhost(VhostConfig.of("default", 0).withHost("127.0.0.1")
+            .withWs(WsConfig.defaults().withDeflate(DeflateOptions.defaults()))
+            .withProtocol(WsProtocol.of("echo", new DemoProtocols.Echo()))))) {
+      String deflating = "ws://127.0.0.1:" + compressing.port() + "/";
+      Map<String, String> r = bench(deflating, "--deflate", "-c", "2", "-d", "2", "-s", "1000", "-w", "0", "-t", "1");
+      assertThat(r).containsEntry("exit", "0").containsEntry("deflate_conns", "2").containsEntry("errors", "0");
+      assertThat(Long.parseLong(r.get("messages"))).isPositive();
+      assertThat(bench(deflating, "-c", "1", "-w", "0", "-t", "1")).as("not offered without --deflate")
+          .containsEntry("deflate_conns", "0");
+    }
+    assertThat(bench(url, "--deflate", "-c", "1", "-w", "0", "-t", "1")).as("a server that declines")
+        .containsEntry("exit", "0").containsEntry("deflate_conns", "0").containsEntry("errors", "0");
   }
 
   @Test
