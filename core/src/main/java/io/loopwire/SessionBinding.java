@@ -32,6 +32,20 @@ final class SessionBinding<S> implements WsEndpoint {
     this.hooks = hooks;
   }
 
+  /**
+   * The session's loop-thread counters, made with its first message: an idle session registers none.
+   * Sends before that count in the shared adders.
+   */
+  private Stats.Local local() {
+    Stats.Local l = local;
+    if (l == null) {
+      l = counters.openLocal();
+      local = l;
+      session.local = l;
+    }
+    return l;
+  }
+
   Session<S> session() {
     return session;
   }
@@ -41,8 +55,6 @@ final class SessionBinding<S> implements WsEndpoint {
     session.core = core;
     counters.open.increment();
     counters.opened.increment();
-    local = counters.openLocal();
-    session.local = local;
     context.sessionStarted(this);
     session.state = handler.onOpen(session);
     if (hooks != null) {
@@ -52,15 +64,17 @@ final class SessionBinding<S> implements WsEndpoint {
 
   @Override
   public void onText(String text) {
-    local.messagesIn++;
-    local.bytesIn += text.length();
+    Stats.Local l = local();
+    l.messagesIn++;
+    l.bytesIn += text.length();
     handler.onText(session, text);
   }
 
   @Override
   public void onBinary(ByteBuffer data) {
-    local.messagesIn++;
-    local.bytesIn += data.remaining();
+    Stats.Local l = local();
+    l.messagesIn++;
+    l.bytesIn += data.remaining();
     handler.onBinary(session, data);
   }
 
@@ -83,7 +97,9 @@ final class SessionBinding<S> implements WsEndpoint {
   public void onClose(int code, String reason, boolean remote, Throwable cause) {
     counters.open.decrement();
     session.local = null;
-    counters.closeLocal(local);
+    if (local != null) {
+      counters.closeLocal(local);
+    }
     if (cause != null) {
       counters.errors.increment();
     }

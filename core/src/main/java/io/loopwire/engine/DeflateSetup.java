@@ -15,19 +15,35 @@ import java.util.List;
  */
 final class DeflateSetup {
 
+  private static final DeflateSetup OFF = new DeflateSetup(null);
+  /** The last setup made: every handshake of a vhost passes the same options, and a setup is immutable. */
+  private static volatile DeflateSetup last = OFF;
+
+  private final DeflateOptions options;
   private final DeflateNegotiator negotiator;
+  private final List<WsExtensionNegotiator> negotiators;
 
   private DeflateSetup(DeflateOptions options) {
+    this.options = options;
     this.negotiator = options == null ? null : new DeflateNegotiator(options);
+    this.negotiators = negotiator == null ? List.of() : List.of(negotiator);
   }
 
-  /** {@code options} null: compression off. */
+  /** {@code options} null: compression off. Thread: any (the result is immutable and may be shared). */
   static DeflateSetup of(DeflateOptions options) {
-    return new DeflateSetup(options);
+    if (options == null) {
+      return OFF;
+    }
+    DeflateSetup s = last;
+    if (s.options != options) {
+      s = new DeflateSetup(options);
+      last = s;
+    }
+    return s;
   }
 
   List<WsExtensionNegotiator> negotiators() {
-    return negotiator == null ? List.of() : List.of(negotiator);
+    return negotiators;
   }
 
   /**

@@ -130,14 +130,37 @@ public final class Http1Fields {
   public boolean containsToken(String name, String token) {
     for (int i = 0; i < nv.length; i += 2) {
       if (nv[i].equalsIgnoreCase(name)) {
-        for (String part : nv[i + 1].split(",", -1)) {
-          if (part.trim().equalsIgnoreCase(token)) {
+        String v = nv[i + 1];
+        // element by element in place: this runs on every request (Connection, Upgrade), so no split
+        for (int from = 0; from <= v.length(); ) {
+          int comma = v.indexOf(',', from);
+          int end = comma < 0 ? v.length() : comma;
+          int s = trimStart(v, from, end);
+          int e = trimEnd(v, s, end);
+          if (e - s == token.length() && v.regionMatches(true, s, token, 0, e - s)) {
             return true;
           }
+          from = end + 1;
         }
       }
     }
     return false;
+  }
+
+  /** First index in {@code [from, to)} after leading whitespace (as {@link String#trim()}), or {@code to}. */
+  private static int trimStart(String v, int from, int to) {
+    while (from < to && v.charAt(from) <= ' ') {
+      from++;
+    }
+    return from;
+  }
+
+  /** End of {@code [from, to)} without trailing whitespace (as {@link String#trim()}). */
+  private static int trimEnd(String v, int from, int to) {
+    while (to > from && v.charAt(to - 1) <= ' ') {
+      to--;
+    }
+    return to;
   }
 
   /** The comma-separated elements of every {@code name} line, trimmed, empty elements dropped. */
@@ -145,11 +168,16 @@ public final class Http1Fields {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < nv.length; i += 2) {
       if (nv[i].equalsIgnoreCase(name)) {
-        for (String part : nv[i + 1].split(",", -1)) {
-          String t = part.trim();
-          if (!t.isEmpty()) {
-            out.add(t);
+        String v = nv[i + 1];
+        for (int from = 0; from <= v.length(); ) {
+          int comma = v.indexOf(',', from);
+          int end = comma < 0 ? v.length() : comma;
+          int s = trimStart(v, from, end);
+          int e = trimEnd(v, s, end);
+          if (e > s) {
+            out.add(s == 0 && e == v.length() ? v : v.substring(s, e));
           }
+          from = end + 1;
         }
       }
     }

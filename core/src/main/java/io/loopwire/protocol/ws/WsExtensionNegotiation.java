@@ -63,6 +63,9 @@ public final class WsExtensionNegotiation {
   public static List<WsExtensionOffer> negotiate(List<WsExtensionOffer> offers,
       List<? extends WsExtensionNegotiator> negotiators) {
     checkUniqueNames(negotiators);
+    if (offers.isEmpty() || negotiators.isEmpty()) {
+      return List.of(); // the common handshake: nothing to allocate
+    }
     List<int[]> order = new ArrayList<>(); // {first offer index, index into accepted}
     List<WsExtensionOffer> accepted = new ArrayList<>();
     for (WsExtensionNegotiator n : negotiators) {
