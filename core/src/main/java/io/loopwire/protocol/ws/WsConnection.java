@@ -105,6 +105,8 @@ public final class WsConnection {
   // ---- input
   private byte[] in = NO_BYTES;
   private ByteBuffer inView = EMPTY_VIEW;
+  /** {@code in} and {@code inView} as one object, which moves between connections whole (no allocation). */
+  private InputBuffer input = InputBuffer.NONE;
   private int rpos;
   private int wpos;
   private boolean eof;
@@ -268,6 +270,42 @@ public final class WsConnection {
     }
     src.get(in, wpos, n);
     wpos += n;
+  }
+
+  /**
+   * Gives up the input array when it holds no unread byte and no message is in progress, so that an idle
+   * connection keeps no input buffer; the caller may lend it to another connection with
+   * {@link #lendInput}. Returns null when there is nothing to give (no array, or bytes still unread).
+   *
+   * <p>Ownership: the array passes to the caller; views from earlier events must no longer be in use
+   * (they are borrowed only until the next call into this connection anyway).
+   */
+  public InputBuffer takeInputIfDrained() {
+    if (in == NO_BYTES || rpos != wpos || msgOpcode != 0 || pulling || inPayload) {
+      return null;
+    }
+    InputBuffer a = input;
+    setInput(InputBuffer.NONE);
+    rpos = 0;
+    wpos = 0;
+    return a;
+  }
+
+  /**
+   * Lends an input array to a connection that has none (one given up by {@link #takeInputIfDrained}, maybe
+   * by another connection), so that a read needs no new one.
+   *
+   * @return whether the array was taken (ownership passes to this connection); false, and the caller keeps
+   *     it, when this connection holds an array already or {@code a} is null
+   */
+  public boolean lendInput(InputBuffer a) {
+    if (in != NO_BYTES || a == null || a == InputBuffer.NONE) {
+      return false;
+    }
+    setInput(a);
+    rpos = 0;
+    wpos = 0;
+    return true;
   }
 
   /**
@@ -630,13 +668,34 @@ public final class WsConnection {
     rpos = 0;
     wpos = 0;
     if (in.length > RETAINED_INPUT_BYTES) {
-      setInput(NO_BYTES);
+      setInput(InputBuffer.NONE);
     }
   }
 
   private void setInput(byte[] a) {
-    in = a;
-    inView = ByteBuffer.wrap(a).asReadOnlyBuffer();
+    setInput(new InputBuffer(a));
+  }
+
+  private void setInput(InputBuffer b) {
+    input = b;
+    in = b.array;
+    inView = b.view;
+  }
+
+  /**
+   * An input array with its read-only view, as {@link #takeInputIfDrained} gives it up and {@link #lendInput}
+   * takes it: opaque to callers, who only pass it from one connection to another of the same thread.
+   */
+  public static final class InputBuffer {
+    static final InputBuffer NONE = new InputBuffer(NO_BYTES);
+
+    final byte[] array;
+    final ByteBuffer view;
+
+    private InputBuffer(byte[] array) {
+      this.array = array;
+      this.view = array.length == 0 ? EMPTY_VIEW : ByteBuffer.wrap(array).asReadOnlyBuffer();
+    }
   }
 
   private ByteBuffer view(int start, int n) {

@@ -644,4 +644,45 @@ class WsConnectionTest {
     assertThat(events(server)).containsExactly(new WsEvent.Text("ab", false), new WsEvent.Text("c", true),
         new WsEvent.Binary(ByteBuffer.wrap(new byte[] {7}), true));
   }
+
+  // ------------------------------------------------------------------------------------ input lending
+
+  @Test
+  void aDrainedConnectionGivesUpItsInputAndAnotherReadsWithIt() {
+    WsConnection a = server();
+    receive(a, frame(0x89, "hi".getBytes(UTF_8), KEY)); // a ping, answered automatically
+    assertThat(events(a)).hasSize(1);
+    WsConnection.InputBuffer spare = a.takeInputIfDrained();
+    assertThat(spare).as("drained: the array is given up").isNotNull();
+    assertThat(a.takeInputIfDrained()).as("nothing left to give").isNull();
+
+    WsConnection b = server();
+    assertThat(b.lendInput(spare)).isTrue();
+    assertThat(b.lendInput(spare)).as("b holds an array already").isFalse();
+    receive(b, frame(0x82, "payload".getBytes(UTF_8), KEY));
+    List<WsEvent> got = events(b);
+    assertThat(got).hasSize(1);
+    assertThat(bytes(((WsEvent.Binary) got.get(0)).data())).isEqualTo("payload".getBytes(UTF_8));
+
+    // a reads again without the spare: it makes a new array, and its pong was not lost
+    receive(a, frame(0x82, "again".getBytes(UTF_8), KEY));
+    assertThat(bytes(((WsEvent.Binary) events(a).get(0)).data())).isEqualTo("again".getBytes(UTF_8));
+    assertThat(drain(a)).startsWith(0x8A, 2, 'h', 'i');
+  }
+
+  @Test
+  void inputIsKeptWhileAFrameOrMessageIsUnfinished() {
+    WsConnection c = server();
+    byte[] whole = frame(0x82, "0123456789".getBytes(UTF_8), KEY);
+    receive(c, Arrays.copyOf(whole, 8)); // a binary frame cut short
+    assertThat(events(c)).isEmpty();
+    assertThat(c.takeInputIfDrained()).as("unread bytes").isNull();
+    receive(c, Arrays.copyOfRange(whole, 8, whole.length));
+    assertThat(events(c)).hasSize(1);
+    assertThat(c.takeInputIfDrained()).isNotNull();
+
+    receive(c, frame(0x01, "first half ".getBytes(UTF_8), KEY)); // a text message without its end
+    assertThat(events(c)).hasSize(1);
+    assertThat(c.takeInputIfDrained()).as("a message in progress").isNull();
+  }
 }
