@@ -32,7 +32,9 @@ import java.util.function.IntSupplier;
  * }</pre>
  *
  * <p>Receiving: data arrives as {@link WsEvent.Text}/{@link WsEvent.Binary} pieces as soon as their bytes
- * do, so memory stays bounded by what was fed, never by frame or message size. Text is validated as UTF-8
+ * do, so memory stays bounded by what was fed, never by frame or message size; except that a binary frame
+ * of at most 256 KiB (without a transform) is delivered whole once all of it is here, as one view, so that
+ * a reassembler has nothing to copy. Text is validated as UTF-8
  * as it arrives and fails at the first invalid byte, even in the middle of a frame. A ping queues a pong with the same
  * payload, ahead of queued frames (every ping is answered, in order; past 16 pings between two drains the
  * latest replaces the last pong). A close frame in
