@@ -36,7 +36,7 @@ class NioLoopLifecycleTest {
   /** Echoes and closes when the peer half-closes; used on both sides. */
   private static class Echo extends Recorder {
     @Override
-    void whenRead(Transport t, ByteBuffer data) {
+    protected void whenRead(Transport t, ByteBuffer data) {
       ByteBuffer copy = ByteBuffer.allocate(data.remaining());
       copy.put(data).flip();
       t.write(copy);
@@ -44,7 +44,7 @@ class NioLoopLifecycleTest {
     }
 
     @Override
-    void whenEof(Transport t) {
+    protected void whenEof(Transport t) {
       t.close();
     }
   }
@@ -54,7 +54,7 @@ class NioLoopLifecycleTest {
     Listener l = await(loop.listen(loopback("127.0.0.1"), ListenOptions.defaults(), t -> new Echo()));
     Recorder c = new Recorder() {
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         t.close();
       }
     };
@@ -81,7 +81,7 @@ class NioLoopLifecycleTest {
     for (int i = 0; i < clients; i++) {
       Recorder c = new Recorder() {
         @Override
-        void whenOpen(Transport t) {
+        protected void whenOpen(Transport t) {
           t.write(ascii("hi"));
           t.flush();
         }
@@ -190,20 +190,20 @@ class NioLoopLifecycleTest {
     for (int i = 0; i < 500; i++) {
       Recorder client = new Recorder() {
         @Override
-        void whenOpen(Transport t) {
+        protected void whenOpen(Transport t) {
           t.write(ascii("cycle"));
           t.flush();
         }
 
         @Override
-        void whenRead(Transport t, ByteBuffer data) {
+        protected void whenRead(Transport t, ByteBuffer data) {
           if (receivedCount() == 5) {
             t.shutdownOutput(); // the server echoes EOF with close; then this side closes too
           }
         }
 
         @Override
-        void whenEof(Transport t) {
+        protected void whenEof(Transport t) {
           t.close();
         }
       };

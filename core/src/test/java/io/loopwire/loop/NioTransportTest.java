@@ -55,7 +55,7 @@ class NioTransportTest {
   /** Echoes what it reads; closes when the peer half-closes. */
   private class Echo extends Recorder {
     @Override
-    void whenRead(Transport t, ByteBuffer data) {
+    protected void whenRead(Transport t, ByteBuffer data) {
       ByteBuffer copy = ByteBuffer.allocate(data.remaining());
       copy.put(data).flip();
       t.write(copy);
@@ -63,7 +63,7 @@ class NioTransportTest {
     }
 
     @Override
-    void whenEof(Transport t) {
+    protected void whenEof(Transport t) {
       t.close();
     }
   }
@@ -86,7 +86,7 @@ class NioTransportTest {
     Listener listener = listen(loopback(host), () -> {
       Echo e = new Echo() {
         @Override
-        void whenOpen(Transport t) {
+        protected void whenOpen(Transport t) {
           t.write(ascii("hello "));
           t.flush();
         }
@@ -100,13 +100,13 @@ class NioTransportTest {
     String message = "the quick brown fox";
     Recorder client = connect(listener.localAddress(), new Recorder() {
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         t.write(ascii(message));
         t.flush();
       }
 
       @Override
-      void whenRead(Transport t, ByteBuffer data) {
+      protected void whenRead(Transport t, ByteBuffer data) {
         if (receivedCount() == ("hello " + message).length()) {
           t.shutdownOutput();
         }
@@ -134,7 +134,7 @@ class NioTransportTest {
     Listener listener = listen(loopback("127.0.0.1"), () -> {
       Recorder r = new Recorder() {
         @Override
-        void whenEof(Transport t) {
+        protected void whenEof(Transport t) {
           t.close();
         }
       };
@@ -143,7 +143,7 @@ class NioTransportTest {
     });
     Recorder client = connect(listener.localAddress(), new Recorder() {
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         for (int i = 0; i < writes; i++) {
           ByteBuffer b = ByteBuffer.allocate(4).putInt(i).flip();
           assertThat(t.write(b)).isTrue();
@@ -177,7 +177,7 @@ class NioTransportTest {
     Listener listener = listen(loopback("127.0.0.1"), () -> {
       Recorder r = new Recorder() {
         @Override
-        void whenOpen(Transport t) {
+        protected void whenOpen(Transport t) {
           for (int c = 0; c < chunks; c++) {
             ByteBuffer b = ByteBuffer.allocate(chunk);
             for (int i = 0; i < chunk; i++) {
@@ -190,7 +190,7 @@ class NioTransportTest {
         }
 
         @Override
-        void whenDrained(Transport t) {
+        protected void whenDrained(Transport t) {
           assertThat(t.pendingWriteBytes()).isZero();
           t.close();
         }
@@ -204,12 +204,12 @@ class NioTransportTest {
       int pauses;
 
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         pauseBriefly(t); // start paused, so the sender's queue must fill
       }
 
       @Override
-      void whenRead(Transport t, ByteBuffer data) {
+      protected void whenRead(Transport t, ByteBuffer data) {
         while (data.hasRemaining()) {
           byte b = data.get();
           if (b != pattern(offset) && mismatches.size() < 5) {
@@ -223,7 +223,7 @@ class NioTransportTest {
       }
 
       @Override
-      void whenEof(Transport t) {
+      protected void whenEof(Transport t) {
         t.close();
       }
 
@@ -251,7 +251,7 @@ class NioTransportTest {
     int size = 3 * 1024 * 1024;
     Listener listener = listen(loopback("127.0.0.1"), () -> new Recorder() {
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         byte[] bytes = new byte[size];
         for (int i = 0; i < size; i++) {
           bytes[i] = pattern(i);
@@ -264,7 +264,7 @@ class NioTransportTest {
     });
     Recorder client = connect(listener.localAddress(), new Recorder() {
       @Override
-      void whenEof(Transport t) {
+      protected void whenEof(Transport t) {
         t.close();
       }
     });
@@ -365,13 +365,13 @@ class NioTransportTest {
     Listener listener = listen(loopback("127.0.0.1"), Echo::new);
     Recorder thrower = connect(listener.localAddress(), new Recorder() {
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         t.write(ascii("ping"));
         t.flush();
       }
 
       @Override
-      void whenRead(Transport t, ByteBuffer data) {
+      protected void whenRead(Transport t, ByteBuffer data) {
         throw boom;
       }
     });
@@ -379,13 +379,13 @@ class NioTransportTest {
     // The loop thread survived: a new connection on the same thread still echoes.
     Recorder next = connect(listener.localAddress(), new Recorder() {
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         t.write(ascii("pong"));
         t.flush();
       }
 
       @Override
-      void whenRead(Transport t, ByteBuffer data) {
+      protected void whenRead(Transport t, ByteBuffer data) {
         t.close();
       }
     });
@@ -402,13 +402,13 @@ class NioTransportTest {
       try (var peer = server.accept().socket()) {
         Recorder adopted = track(new Recorder() {
           @Override
-          void whenOpen(Transport t) {
+          protected void whenOpen(Transport t) {
             t.write(ascii("adopted"));
             t.flush();
           }
 
           @Override
-          void whenRead(Transport t, ByteBuffer data) {
+          protected void whenRead(Transport t, ByteBuffer data) {
             t.close();
           }
         });
@@ -483,7 +483,7 @@ class NioTransportTest {
     Listener listener = listen(loopback("127.0.0.1"), () -> {
       Recorder r = new Recorder() {
         @Override
-        void whenRead(Transport t, ByteBuffer data) {
+        protected void whenRead(Transport t, ByteBuffer data) {
           t.write(ascii("never sent, or maybe sent"));
           t.abort();
         }
@@ -493,7 +493,7 @@ class NioTransportTest {
     });
     Recorder client = connect(listener.localAddress(), new Recorder() {
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         t.write(ascii("go"));
         t.flush();
       }
@@ -522,13 +522,13 @@ class NioTransportTest {
       CompletableFuture<ByteBuffer> kept = new CompletableFuture<>();
       Recorder client = track(new Recorder() {
         @Override
-        void whenOpen(Transport t) {
+        protected void whenOpen(Transport t) {
           t.write(ascii("abc"));
           t.flush();
         }
 
         @Override
-        void whenRead(Transport t, ByteBuffer data) {
+        protected void whenRead(Transport t, ByteBuffer data) {
           kept.complete(data); // the bug the poisoning exposes: keeping a borrowed buffer
           t.close();
         }

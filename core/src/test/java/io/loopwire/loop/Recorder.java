@@ -11,22 +11,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A {@link TransportHandler} that counts every callback and records every broken rule: a callback off the
  * loop thread, two at once, anything after {@code onClosed} or {@code onConnectFailed}, a second
- * {@code onOpen}. Subclasses add behaviour through the {@code when*} hooks.
+ * {@code onOpen}, {@code onRead} after {@code onReadEof}. Subclasses add behaviour through the {@code when*}
+ * hooks. Shared by the tests of every loop in core (nio and driven).
  */
-class Recorder implements TransportHandler {
+public class Recorder implements TransportHandler {
 
-  final List<String> problems = new CopyOnWriteArrayList<>();
-  final CompletableFuture<Transport> opened = new CompletableFuture<>();
-  final CompletableFuture<Throwable> closed = new CompletableFuture<>();
-  final CompletableFuture<Throwable> connectFailed = new CompletableFuture<>();
-  final CompletableFuture<Void> eof = new CompletableFuture<>();
-  final AtomicInteger opens = new AtomicInteger();
-  final AtomicInteger reads = new AtomicInteger();
-  final AtomicInteger eofs = new AtomicInteger();
-  final AtomicInteger drains = new AtomicInteger();
-  final AtomicInteger closes = new AtomicInteger();
-  final AtomicInteger failures = new AtomicInteger();
-  volatile Transport transport;
+  public final List<String> problems = new CopyOnWriteArrayList<>();
+  public final CompletableFuture<Transport> opened = new CompletableFuture<>();
+  public final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+  public final CompletableFuture<Throwable> connectFailed = new CompletableFuture<>();
+  public final CompletableFuture<Void> eof = new CompletableFuture<>();
+  public final AtomicInteger opens = new AtomicInteger();
+  public final AtomicInteger reads = new AtomicInteger();
+  public final AtomicInteger eofs = new AtomicInteger();
+  public final AtomicInteger drains = new AtomicInteger();
+  public final AtomicInteger closes = new AtomicInteger();
+  public final AtomicInteger failures = new AtomicInteger();
+  public volatile Transport transport;
   private final ByteArrayOutputStream received = new ByteArrayOutputStream();
   private final AtomicBoolean inCallback = new AtomicBoolean();
 
@@ -116,21 +117,21 @@ class Recorder implements TransportHandler {
     connectFailed.complete(cause);
   }
 
-  void whenOpen(Transport t) {}
+  protected void whenOpen(Transport t) {}
 
-  void whenRead(Transport t, ByteBuffer data) {}
+  protected void whenRead(Transport t, ByteBuffer data) {}
 
-  void whenEof(Transport t) {}
+  protected void whenEof(Transport t) {}
 
-  void whenDrained(Transport t) {}
+  protected void whenDrained(Transport t) {}
 
-  byte[] received() {
+  public byte[] received() {
     synchronized (received) {
       return received.toByteArray();
     }
   }
 
-  int receivedCount() {
+  public int receivedCount() {
     synchronized (received) {
       return received.size();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.loopwire.loop.ListenOptions;
 import io.loopwire.loop.Listener;
 import io.loopwire.loop.LoopOptions;
+import io.loopwire.loop.Recorder;
 import io.loopwire.loop.Transport;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -132,7 +133,7 @@ class DrivenLoopEmbeddingTest {
       Listener listener = app.loop.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
           ListenOptions.defaults(), tr -> new Recorder() {
             @Override
-            void whenRead(Transport x, ByteBuffer data) {
+            protected void whenRead(Transport x, ByteBuffer data) {
               callbackThread.complete(Thread.currentThread().getName());
               ByteBuffer copy = ByteBuffer.allocate(data.remaining());
               copy.put(data).flip();

@@ -10,6 +10,7 @@ import io.loopwire.loop.Loop;
 import io.loopwire.loop.LoopOptions;
 import io.loopwire.loop.LoopThread;
 import io.loopwire.loop.Loops;
+import io.loopwire.loop.Recorder;
 import io.loopwire.loop.Transport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,7 +98,7 @@ class DrivenLoopTest {
   /** Echoes; closes when the peer half-closes. */
   static class Echo extends Recorder {
     @Override
-    void whenRead(Transport t, ByteBuffer data) {
+    protected void whenRead(Transport t, ByteBuffer data) {
       ByteBuffer copy = ByteBuffer.allocate(data.remaining());
       copy.put(data).flip();
       t.write(copy);
@@ -105,7 +106,7 @@ class DrivenLoopTest {
     }
 
     @Override
-    void whenEof(Transport t) {
+    protected void whenEof(Transport t) {
       t.close();
     }
   }
@@ -126,7 +127,7 @@ class DrivenLoopTest {
     Listener listener = listen(() -> {
       Echo e = new Echo() {
         @Override
-        void whenOpen(Transport t) {
+        protected void whenOpen(Transport t) {
           t.write(ascii("hello "));
           t.flush();
         }
@@ -138,14 +139,14 @@ class DrivenLoopTest {
     List<String> threads = new CopyOnWriteArrayList<>();
     Recorder client = connect(listener.localAddress(), new Recorder() {
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         threads.add(Thread.currentThread().getName());
         t.write(ascii(message));
         t.flush();
       }
 
       @Override
-      void whenRead(Transport t, ByteBuffer data) {
+      protected void whenRead(Transport t, ByteBuffer data) {
         if (receivedCount() == ("hello " + message).length()) {
           t.shutdownOutput();
         }
@@ -169,7 +170,7 @@ class DrivenLoopTest {
     Listener listener = listen(() -> {
       Recorder r = new Recorder() {
         @Override
-        void whenEof(Transport t) {
+        protected void whenEof(Transport t) {
           t.close();
         }
       };
@@ -178,7 +179,7 @@ class DrivenLoopTest {
     });
     Recorder client = connect(listener.localAddress(), new Recorder() {
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         for (int i = 0; i < writes; i++) {
           t.write(ByteBuffer.allocate(4).putInt(i).flip());
         }
@@ -207,7 +208,7 @@ class DrivenLoopTest {
     Listener listener = listen(() -> {
       Recorder r = new Recorder() {
         @Override
-        void whenOpen(Transport t) {
+        protected void whenOpen(Transport t) {
           for (int c = 0; c < chunks; c++) {
             ByteBuffer b = ByteBuffer.allocate(chunk);
             for (int i = 0; i < chunk; i++) {
@@ -220,7 +221,7 @@ class DrivenLoopTest {
         }
 
         @Override
-        void whenDrained(Transport t) {
+        protected void whenDrained(Transport t) {
           assertThat(t.pendingWriteBytes()).isZero();
           t.close();
         }
@@ -234,12 +235,12 @@ class DrivenLoopTest {
       int pauses;
 
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         pause(t);
       }
 
       @Override
-      void whenRead(Transport t, ByteBuffer data) {
+      protected void whenRead(Transport t, ByteBuffer data) {
         while (data.hasRemaining()) {
           byte b = data.get();
           if (b != pattern(offset) && mismatches.size() < 5) {
@@ -253,7 +254,7 @@ class DrivenLoopTest {
       }
 
       @Override
-      void whenEof(Transport t) {
+      protected void whenEof(Transport t) {
         t.close();
       }
 
@@ -322,7 +323,7 @@ class DrivenLoopTest {
     Listener listener = listen(() -> {
       Recorder r = new Recorder() {
         @Override
-        void whenRead(Transport t, ByteBuffer data) {
+        protected void whenRead(Transport t, ByteBuffer data) {
           if (data.get(0) == 'a') {
             t.write(ascii("dropped"));
             t.abort();
@@ -335,7 +336,7 @@ class DrivenLoopTest {
     });
     Recorder aborted = connect(listener.localAddress(), new Recorder() {
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         t.write(ascii("a"));
         t.flush();
       }
@@ -343,7 +344,7 @@ class DrivenLoopTest {
     assertThat(await(aborted.closed)).isInstanceOf(IOException.class); // reset by the server's abort
     Recorder thrower = connect(listener.localAddress(), new Recorder() {
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         throw boom;
       }
     });
@@ -370,7 +371,7 @@ class DrivenLoopTest {
     int size = 3 * 1024 * 1024;
     Listener listener = listen(() -> new Recorder() {
       @Override
-      void whenOpen(Transport t) {
+      protected void whenOpen(Transport t) {
         byte[] bytes = new byte[size];
         for (int i = 0; i < size; i++) {
           bytes[i] = pattern(i);
@@ -382,7 +383,7 @@ class DrivenLoopTest {
     });
     Recorder client = connect(listener.localAddress(), new Recorder() {
       @Override
-      void whenEof(Transport t) {
+      protected void whenEof(Transport t) {
         t.close();
       }
     });
@@ -404,13 +405,13 @@ class DrivenLoopTest {
       try (Socket peer = server.accept().socket()) {
         Recorder adopted = track(new Recorder() {
           @Override
-          void whenOpen(Transport t) {
+          protected void whenOpen(Transport t) {
             t.write(ascii("adopted"));
             t.flush();
           }
 
           @Override
-          void whenRead(Transport t, ByteBuffer data) {
+          protected void whenRead(Transport t, ByteBuffer data) {
             t.close();
           }
         });
@@ -477,7 +478,7 @@ class DrivenLoopTest {
     for (int i = 0; i < 5; i++) {
       Recorder c = new Recorder() {
         @Override
-        void whenOpen(Transport t) {
+        protected void whenOpen(Transport t) {
           t.write(ascii("hi"));
           t.flush();
         }
@@ -520,13 +521,13 @@ class DrivenLoopTest {
       Listener l = await(named.listen(loopback(), ListenOptions.defaults(), t -> new Echo()));
       Recorder c = new Recorder() {
         @Override
-        void whenOpen(Transport t) {
+        protected void whenOpen(Transport t) {
           t.write(ascii("ping"));
           t.flush();
         }
 
         @Override
-        void whenRead(Transport t, ByteBuffer data) {
+        protected void whenRead(Transport t, ByteBuffer data) {
           t.close();
         }
       };
