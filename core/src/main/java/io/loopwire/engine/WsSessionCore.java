@@ -152,35 +152,18 @@ public final class WsSessionCore implements TransportHandler {
   public boolean sendText(String data, boolean fin) {
     int size = data.length();
     if (thread.inLoop()) {
-      if (!canSendOnLoop(size)) {
-        return false;
-      }
-      try {
-        conn.sendText(data, fin);
-      } catch (LocalProtocolException e) {
-        throw new IllegalStateException(e.getMessage(), e);
-      }
-      return sentOnLoop();
+      return sendDataOnLoop(data, null, fin, size);
     }
-    return offLoop(() -> sendOnLoop(() -> conn.sendText(data, fin), 0), size);
+    return offLoop(() -> sendDataOnLoop(data, null, fin, 0), size);
   }
 
   /** Queues a binary message or fragment; {@code data} is transferred. */
   public boolean sendBinary(ByteBuffer data, boolean fin) {
     int size = data.remaining();
     if (thread.inLoop()) {
-      // the hot path of an echo: called directly, no lambda per message
-      if (!canSendOnLoop(size)) {
-        return false;
-      }
-      try {
-        conn.sendBinary(data, fin);
-      } catch (LocalProtocolException e) {
-        throw new IllegalStateException(e.getMessage(), e);
-      }
-      return sentOnLoop();
+      return sendDataOnLoop(null, data, fin, size);
     }
-    return offLoop(() -> sendOnLoop(() -> conn.sendBinary(data, fin), 0), size);
+    return offLoop(() -> sendDataOnLoop(null, data, fin, 0), size);
   }
 
   /** Queues a ping; {@code payload} (at most 125 bytes) is transferred. */
@@ -310,6 +293,26 @@ public final class WsSessionCore implements TransportHandler {
     if (!was) {
       flushOut();
     }
+  }
+
+  /**
+   * A text ({@code text} non-null) or binary message on the loop thread. The hot path of an echo: the codec
+   * is called directly, with no lambda per message.
+   */
+  private boolean sendDataOnLoop(String text, ByteBuffer binary, boolean fin, int size) {
+    if (!canSendOnLoop(size)) {
+      return false;
+    }
+    try {
+      if (text != null) {
+        conn.sendText(text, fin);
+      } else {
+        conn.sendBinary(binary, fin);
+      }
+    } catch (LocalProtocolException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return sentOnLoop();
   }
 
   private boolean sendOnLoop(Send send, int size) {

@@ -129,20 +129,32 @@ public final class Http1Fields {
    */
   public boolean containsToken(String name, String token) {
     for (int i = 0; i < nv.length; i += 2) {
-      if (nv[i].equalsIgnoreCase(name)) {
-        String v = nv[i + 1];
-        // element by element in place: this runs on every request (Connection, Upgrade), so no split
-        for (int from = 0; from <= v.length(); ) {
-          int comma = v.indexOf(',', from);
-          int end = comma < 0 ? v.length() : comma;
-          int s = trimStart(v, from, end);
-          int e = trimEnd(v, s, end);
-          if (e - s == token.length() && v.regionMatches(true, s, token, 0, e - s)) {
-            return true;
-          }
-          from = end + 1;
-        }
+      if (nv[i].equalsIgnoreCase(name) && elements(nv[i + 1], token, null)) {
+        return true;
       }
+    }
+    return false;
+  }
+
+  /**
+   * Walks the comma-separated elements of {@code v} in place, trimmed as by {@link String#trim()}: this runs
+   * on every request (Connection, Upgrade), so no split. With a {@code token}, returns whether an element
+   * equals it ignoring case; without, adds every non-empty element to {@code out} and returns false.
+   */
+  private static boolean elements(String v, String token, List<String> out) {
+    for (int from = 0; from <= v.length(); ) {
+      int comma = v.indexOf(',', from);
+      int end = comma < 0 ? v.length() : comma;
+      int s = trimStart(v, from, end);
+      int e = trimEnd(v, s, end);
+      if (token != null) {
+        if (e - s == token.length() && v.regionMatches(true, s, token, 0, e - s)) {
+          return true;
+        }
+      } else if (e > s) {
+        out.add(s == 0 && e == v.length() ? v : v.substring(s, e));
+      }
+      from = end + 1;
     }
     return false;
   }
@@ -168,17 +180,7 @@ public final class Http1Fields {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < nv.length; i += 2) {
       if (nv[i].equalsIgnoreCase(name)) {
-        String v = nv[i + 1];
-        for (int from = 0; from <= v.length(); ) {
-          int comma = v.indexOf(',', from);
-          int end = comma < 0 ? v.length() : comma;
-          int s = trimStart(v, from, end);
-          int e = trimEnd(v, s, end);
-          if (e > s) {
-            out.add(s == 0 && e == v.length() ? v : v.substring(s, e));
-          }
-          from = end + 1;
-        }
+        elements(nv[i + 1], null, out);
       }
     }
     return out;

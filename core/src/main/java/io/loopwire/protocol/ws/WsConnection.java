@@ -277,7 +277,8 @@ public final class WsConnection {
   /**
    * Gives up the input array when it holds no unread byte and no message is in progress, so that an idle
    * connection keeps no input buffer; the caller may lend it to another connection with
-   * {@link #lendInput}. Returns null when there is nothing to give (no array, or bytes still unread).
+   * {@link #lendInput}. Returns null when there is nothing to give (no array, or bytes still unread); an
+   * array above 256 KiB is dropped rather than given.
    *
    * <p>Ownership: the array passes to the caller; views from earlier events must no longer be in use
    * (they are borrowed only until the next call into this connection anyway).
@@ -290,7 +291,8 @@ public final class WsConnection {
     setInput(InputBuffer.NONE);
     rpos = 0;
     wpos = 0;
-    return a;
+    // one large message must not leave a large array to be passed around (or kept by a thread) for good
+    return a.array.length > RETAINED_INPUT_BYTES ? null : a;
   }
 
   /**

@@ -685,4 +685,15 @@ class WsConnectionTest {
     assertThat(events(c)).hasSize(1);
     assertThat(c.takeInputIfDrained()).as("a message in progress").isNull();
   }
+
+  @Test
+  void aLargeInputArrayIsDroppedNotGiven() {
+    WsConnection c = server();
+    receive(c, frame(0x82, new byte[300 * 1024], KEY));
+    assertThat(events(c)).isNotEmpty();
+    assertThat(c.takeInputIfDrained()).as("a 300 KiB array is not handed on").isNull();
+    receive(c, frame(0x89, "p".getBytes(UTF_8), KEY));
+    assertThat(events(c)).hasSize(1);
+    assertThat(c.takeInputIfDrained()).as("a fresh small array is").isNotNull();
+  }
 }
