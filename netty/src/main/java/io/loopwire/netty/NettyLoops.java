@@ -98,6 +98,13 @@ public final class NettyLoops {
           + "epoll or io_uring transports (build it as new MultiThreadIoEventLoopGroup(n, NioIoHandler.newFactory()), "
           + "EpollIoHandler.newFactory() or IoUringIoHandler.newFactory())");
     }
+    if (type == NettyTransportType.IO_URING && NettyTransportType.ioUringMissesResets()) {
+      NettyLoop.LOG.log(System.Logger.Level.WARNING, "the io_uring group " + group + " runs with multishot "
+          + "POLL_ADD, with which Netty can miss a peer's reset that arrives right after data (the connection then "
+          + "stays open until a timeout or a write); start the JVM with -D"
+          + NettyTransportType.IO_URING_POLL_MULTISHOT + "=false, or let Loopwire's netty loops load before the "
+          + "group is built");
+    }
     return new NettyLoop(type, group, false, options);
   }
 

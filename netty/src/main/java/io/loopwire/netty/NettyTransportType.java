@@ -33,6 +33,21 @@ public enum NettyTransportType {
   /** Linux io_uring (kernel 5.14 or later). Loop name {@code netty-io_uring}. */
   IO_URING("netty-io_uring", "netty-transport-native-io_uring");
 
+  /**
+   * Netty's switch for multishot {@code POLL_ADD} on io_uring, read once when {@code IoUring} initializes.
+   * With it on, Netty 4.2.18 can miss a reset that arrives together with the last data: the one poll
+   * event is consumed by the read of that data and nothing reports the pending error, so the connection
+   * stays open until something writes to it. Single-shot polls re-arm after every read and see it.
+   */
+  static final String IO_URING_POLL_MULTISHOT = "io.netty.iouring.pollAddMultishotEnabled";
+
+  static {
+    // Before anything of ours touches IoUring; an application's explicit choice wins.
+    if (System.getProperty(IO_URING_POLL_MULTISHOT) == null) {
+      System.setProperty(IO_URING_POLL_MULTISHOT, "false");
+    }
+  }
+
   private final String loopName;
   private final String artifact;
 
@@ -123,6 +138,19 @@ public enum NettyTransportType {
         return new IoUringServerSocketChannel();
       default:
         throw new AssertionError(this);
+    }
+  }
+
+  /**
+   * Whether Netty's io_uring transport runs with multishot {@code POLL_ADD}, which can miss resets (see
+   * {@link #IO_URING_POLL_MULTISHOT}); only possible when the application initialized io_uring before
+   * Loopwire or turned it on explicitly.
+   */
+  static boolean ioUringMissesResets() {
+    try {
+      return IoUring.isAvailable() && IoUring.isPollAddMultishotEnabled();
+    } catch (LinkageError e) {
+      return false;
     }
   }
 

@@ -1,5 +1,10 @@
 package io.loopwire.netty;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.uring.IoUring;
+import org.junit.jupiter.api.Test;
+
 /** The transport contract on {@link NettyTransportType#IO_URING}, on a group the loop owns. */
 class NettyIoUringTransportTest extends TransportContract {
   @Override
@@ -7,8 +12,11 @@ class NettyIoUringTransportTest extends TransportContract {
     return NettyTransportType.IO_URING;
   }
 
-  @Override
-  boolean seesResetsRacingTheFirstRead() {
-    return false; // Netty 4.2.18 io_uring; see the base class
+  @Test
+  void loopwireTurnsOffTheMultishotPollThatMissesResets() {
+    assertThat(IoUring.isPollAddMultishotEnabled())
+        .as("-D%s left on: resets racing a read go unnoticed", NettyTransportType.IO_URING_POLL_MULTISHOT)
+        .isFalse();
+    assertThat(NettyTransportType.ioUringMissesResets()).isFalse();
   }
 }
