@@ -63,6 +63,27 @@ class NioLoopLifecycleTest {
     await(loop.shutdown());
   }
 
+  /**
+   * {@link Loop#shutdown()} promises the owned threads have exited when its future completes, not merely
+   * finished their work: a thread completing the future itself is still alive for a moment (CI saw it).
+   */
+  @Test
+  void shutdownCompletesOnlyOnceEveryLoopThreadHasExited() throws Exception {
+    for (int i = 0; i < 40; i++) {
+      String prefix = LoopTesting.uniquePrefix("exited");
+      Loop loop = Loops.create("nio", LoopOptions.defaults().withThreads(2).withThreadNamePrefix(prefix));
+      CompletableFuture<Void> ran = new CompletableFuture<>();
+      loop.next().execute(() -> ran.complete(null));
+      await(ran);
+      List<Thread> threads = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().startsWith(prefix)).toList();
+      assertThat(threads).hasSize(2);
+      await(loop.shutdown());
+      assertThat(threads).as("loop threads alive after shutdown completed (round %d)", i)
+          .noneMatch(Thread::isAlive);
+    }
+  }
+
   @Test
   void shutdownWithLiveConnectionsClosesEachOnceAndLeavesNothing() throws Exception {
     warmUp();

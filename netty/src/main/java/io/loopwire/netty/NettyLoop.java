@@ -3,6 +3,7 @@ package io.loopwire.netty;
 import io.loopwire.loop.AcceptHandler;
 import io.loopwire.loop.ConnectRequest;
 import io.loopwire.loop.ListenOptions;
+import io.loopwire.loop.ThreadExits;
 import io.loopwire.loop.Listener;
 import io.loopwire.loop.Loop;
 import io.loopwire.loop.LoopOptions;
@@ -78,8 +79,15 @@ final class NettyLoop implements Loop {
   private final AtomicBoolean finishing = new AtomicBoolean();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final List<Runnable> unhook = new ArrayList<>();
+  private final List<Thread> ownThreads;
 
-  NettyLoop(NettyTransportType type, EventLoopGroup group, boolean owned, LoopOptions options) {
+  /**
+   * @param ownThreads the threads of a group this loop made and owns (filled as the group starts them), or
+   *     {@code null} for an application's group that this loop borrows
+   */
+  NettyLoop(NettyTransportType type, EventLoopGroup group, List<Thread> ownThreads, LoopOptions options) {
+    boolean owned = ownThreads != null;
+    this.ownThreads = ownThreads;
     this.type = type;
     this.name = type.loopName() + (owned ? "" : " (borrowed)");
     this.group = group;
@@ -289,11 +297,12 @@ final class NettyLoop implements Loop {
     // Tasks already queued still run; there is nothing else left to wait for.
     group.shutdownGracefully(0, 10, TimeUnit.SECONDS).addListener(f -> {
       state.set(TERMINATED);
-      if (f.isSuccess()) {
-        terminated.complete(null);
-      } else {
+      if (!f.isSuccess()) {
         terminated.completeExceptionally(f.cause());
+        return;
       }
+      // Netty completes this on the last event loop just before its thread exits
+      ThreadExits.completeWhenExited(ownThreads, options.threadNamePrefix(), terminated);
     });
   }
 

@@ -10,6 +10,7 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,14 +52,15 @@ public final class NettyLoops {
       throw unavailable(type, cause);
     }
     EventLoopGroup group;
+    List<Thread> threads = new CopyOnWriteArrayList<>();
     try {
-      group = new MultiThreadIoEventLoopGroup(options.threads(), threadFactory(options.threadNamePrefix()),
+      group = new MultiThreadIoEventLoopGroup(options.threads(), threadFactory(options.threadNamePrefix(), threads),
           type.ioHandlerFactory());
     } catch (RuntimeException | LinkageError e) {
       // For example io_uring that loads but is refused by the kernel or a seccomp filter when a ring is set up.
       throw unavailable(type, e);
     }
-    return new NettyLoop(type, group, true, options);
+    return new NettyLoop(type, group, threads, options);
   }
 
   /** Like {@link #borrow(EventLoopGroup, LoopOptions)} with {@link LoopOptions#defaults()}. */
@@ -105,7 +107,7 @@ public final class NettyLoops {
           + NettyTransportType.IO_URING_POLL_MULTISHOT + "=false, or let Loopwire's netty loops load before the "
           + "group is built");
     }
-    return new NettyLoop(type, group, false, options);
+    return new NettyLoop(type, group, null, options);
   }
 
   static LoopUnavailableException unavailable(NettyTransportType type, Throwable cause) {
@@ -139,8 +141,13 @@ public final class NettyLoops {
     return null;
   }
 
-  private static ThreadFactory threadFactory(String prefix) {
+  /** Names the threads and remembers them, so that shutdown can wait until they have exited. */
+  private static ThreadFactory threadFactory(String prefix, List<Thread> made) {
     AtomicInteger n = new AtomicInteger();
-    return r -> new FastThreadLocalThread(r, prefix + n.getAndIncrement());
+    return r -> {
+      Thread t = new FastThreadLocalThread(r, prefix + n.getAndIncrement());
+      made.add(t);
+      return t;
+    };
   }
 }

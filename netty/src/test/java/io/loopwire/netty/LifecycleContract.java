@@ -157,6 +157,26 @@ abstract class LifecycleContract {
     assertThat(connect.opens.get() + adopt.opens.get()).isZero();
   }
 
+  /** The future promises the owned threads have exited, not only finished (Netty completes it before). */
+  @Test
+  void ownedShutdownCompletesOnlyOnceEveryThreadHasExited() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      String prefix = NettyTesting.uniquePrefix("exited");
+      Loop loop = Loops.create(type().loopName(), LoopOptions.defaults().withThreads(2).withThreadNamePrefix(prefix));
+      for (int k = 0; k < 2; k++) {
+        CompletableFuture<Void> ran = new CompletableFuture<>();
+        loop.next().execute(() -> ran.complete(null)); // Netty starts its threads lazily
+        await(ran);
+      }
+      List<Thread> threads = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().startsWith(prefix)).toList();
+      assertThat(threads).hasSize(2);
+      await(loop.shutdown());
+      assertThat(threads).as("loop threads alive after shutdown completed (round %d)", i)
+          .noneMatch(Thread::isAlive);
+    }
+  }
+
   @Test
   void shutdownCanBeCalledFromALoopThread() throws Exception {
     String prefix = NettyTesting.uniquePrefix("self");

@@ -8,6 +8,7 @@ import io.loopwire.loop.Loop;
 import io.loopwire.loop.LoopOptions;
 import io.loopwire.loop.LoopThread;
 import io.loopwire.loop.LoopUnavailableException;
+import io.loopwire.loop.ThreadExits;
 import io.loopwire.loop.TransportHandler;
 import java.io.IOException;
 import java.net.BindException;
@@ -17,6 +18,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,7 +33,7 @@ final class NioLoop implements Loop {
   private final NioThread[] threads;
   private final AtomicInteger nextIndex = new AtomicInteger();
   private final AtomicBoolean shutdown = new AtomicBoolean();
-  private final CompletableFuture<Void> terminated;
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
   private NioLoop(LoopOptions options) {
     this.options = options;
@@ -55,7 +58,16 @@ final class NioLoop implements Loop {
     for (int i = 0; i < threads.length; i++) {
       all[i] = threads[i].terminated;
     }
-    this.terminated = CompletableFuture.allOf(all);
+    CompletableFuture.allOf(all).whenComplete((v, e) -> reap());
+  }
+
+  /** The threads end their work just before they exit; the future promises they have exited. */
+  private void reap() {
+    List<Thread> all = new ArrayList<>();
+    for (NioThread t : threads) {
+      all.add(t.thread);
+    }
+    ThreadExits.completeWhenExited(all, options.threadNamePrefix(), terminated);
   }
 
   static NioLoop start(LoopOptions options) {
