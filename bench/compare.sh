@@ -27,7 +27,13 @@
 # HTTP path) before the --duration that counts.
 #
 # Usage: bench/compare.sh [--rounds N] [--warmup S] [--duration S] [--server-warmup S] [--idle N]
-#                         [--servers "a b"] [--scenarios "A B C D E"] [--stat best|median|mean] [--no-build]
+#                         [--servers "a b"] [--scenarios "A B C D E"] [--stat best|median|mean]
+#                         [--generator raw|session] [--no-build]
+#
+# --generator: raw (the default) loads A, B and C with `bench --raw`: pre-masked frames written straight
+# to the transport, echo payloads skipped unread, so the generator's core costs far less than the
+# server's and the server is what limits the rate. session uses bench's normal WebSocket client (the
+# runs before 2026-11-27 10:00 UTC), which in C cost about as much as the servers it loaded.
 #
 # --stat: how the rounds of one figure combine. best (the default) takes each server's best round (highest
 # rate, lowest latency and memory): on a shared machine other work only ever slows a run down, so the best
@@ -52,6 +58,7 @@ scenarios="A B C D E"
 build=1
 stat=best
 from=""
+generator=raw
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -63,11 +70,17 @@ while [ $# -gt 0 ]; do
     --scenarios) scenarios="$2"; shift 2 ;;
     --stat) stat="$2"; shift 2 ;;
     --from) from="$2"; shift 2 ;;
+    --generator) generator="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,44p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done
+case "$generator" in
+  raw) echo_flags="--raw" ;;
+  session) echo_flags="" ;;
+  *) echo "compare.sh: --generator is raw or session, not $generator" >&2; exit 2 ;;
+esac
 server_cpu="${SERVER_CPU:-0}"
 client_cpu="${CLIENT_CPU:-1}"
 # The same heap and direct-memory caps for every Java server, so memory figures compare like with like.
@@ -218,7 +231,7 @@ kv() { grep '^RESULT' "$1" | tail -1 | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k 
 echo_scenario() {
   local round="$1" name="$2" sc="$3" log="$work/r$1-$2-$3.log" bpid t0 c0 t1 c1 cpu
   # shellcheck disable=SC2086
-  taskset -c "$client_cpu" java $client_java_opts -jar "$cli_jar" bench "ws://127.0.0.1:$server_port/" \
+  taskset -c "$client_cpu" java $client_java_opts -jar "$cli_jar" bench "ws://127.0.0.1:$server_port/" $echo_flags \
     -c "$4" -d "$5" -s "$6" -w "$warmup" -t "$duration" >"$log" 2>&1 &
   bpid=$!
   pids+=("$bpid")
@@ -387,11 +400,11 @@ if [ -z "$from" ]; then
           if [ "$server_warmup" -gt 0 ]; then
             # Small messages for two thirds of the time, 64 KiB ones for the rest: every echo path compiled.
             # shellcheck disable=SC2086
-            taskset -c "$client_cpu" java $client_java_opts -jar "$cli_jar" bench "ws://127.0.0.1:$server_port/" \
+            taskset -c "$client_cpu" java $client_java_opts -jar "$cli_jar" bench "ws://127.0.0.1:$server_port/" $echo_flags \
               -c 50 -d 8 -s 32 -w 0 -t $(( (server_warmup * 2 + 2) / 3 )) >"$work/r$round-$name-warmup.log" 2>&1
             if [ "$server_warmup" -ge 3 ]; then
               # shellcheck disable=SC2086
-              taskset -c "$client_cpu" java $client_java_opts -jar "$cli_jar" bench "ws://127.0.0.1:$server_port/" \
+              taskset -c "$client_cpu" java $client_java_opts -jar "$cli_jar" bench "ws://127.0.0.1:$server_port/" $echo_flags \
                 -c 10 -d 4 -s 65536 -w 0 -t $(( server_warmup / 3 )) >>"$work/r$round-$name-warmup.log" 2>&1
             fi
           fi
@@ -490,7 +503,7 @@ awk -F'\t' -v servers="${list[*]}" -v stat="$stat" '
     print line
   }' "$raw" >"$table"
 
-cmd="bench/compare.sh --stat $stat --rounds $rounds --warmup $warmup --duration $duration --server-warmup $server_warmup --idle $idle --scenarios \"$scenarios\""
+cmd="bench/compare.sh --stat $stat --rounds $rounds --warmup $warmup --duration $duration --server-warmup $server_warmup --idle $idle --generator $generator --scenarios \"$scenarios\""
 {
   echo "# Loopwire comparison: latest run"
   echo
@@ -498,7 +511,7 @@ cmd="bench/compare.sh --stat $stat --rounds $rounds --warmup $warmup --duration 
   echo "- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
   echo "- JDK: $(java -version 2>&1 | head -1); node: $(node --version 2>/dev/null || echo none); wrk: $(wrk --version 2>&1 | head -1 | awk '{ print $2 }')"
   echo "- command: \`$cmd\`"
-  echo "- servers pinned to CPU $server_cpu, load generator (\`loopwire bench\`, wrk -t1 -c50) on CPU $client_cpu;" \
+  echo "- servers pinned to CPU $server_cpu, load generator (\`loopwire bench $echo_flags\`, wrk -t1 -c50) on CPU $client_cpu;" \
     "Java servers run with \`$server_java_opts\`; $rounds interleaved rounds, each figure is the $stat" \
     "of its rounds (server CPU: the mean), (ratio) is to netty-nio in the same run"
   echo

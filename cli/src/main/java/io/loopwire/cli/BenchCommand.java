@@ -5,9 +5,15 @@ import io.loopwire.Loopwire;
 import io.loopwire.LoopwireConfig;
 import io.loopwire.Session;
 import io.loopwire.WsHandler;
+import io.loopwire.loop.Loop;
+import io.loopwire.loop.LoopOptions;
+import io.loopwire.loop.Loops;
 import io.loopwire.protocol.deflate.DeflateOptions;
 import io.loopwire.protocol.uri.Uri;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
@@ -80,6 +87,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "Offer permessage-deflate and compress every message when the server accepts (default: off).")
   boolean deflate;
 
+  @Option(names = "--raw",
+      description = "Echo mode, binary: send pre-masked frames straight on the loop's transport and skip echo"
+          + " payloads unread, so the generator costs far less than the server (reuses masking keys: load testing"
+          + " only) (default: off).")
+  boolean raw;
+
   @Option(names = "--loop", defaultValue = "nio",
       description = "Event loop of the generator: nio, netty-nio, netty-epoll, netty-io_uring (default: ${DEFAULT-VALUE}).")
   String loop;
@@ -128,6 +141,9 @@ final class BenchCommand implements Callable<Integer> {
       config = config.withThreads(threads);
     }
     BenchRun run = new BenchRun();
+    if (raw) {
+      return rawEcho(run);
+    }
     try (Loopwire lw = Loopwire.start(config)) {
       switch (mode) {
         case hold:
@@ -147,6 +163,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (text && binary) {
       return "--text and --binary exclude each other";
+    }
+    if (raw && (mode != Mode.echo || text || deflate)) {
+      return "--raw sends binary echo messages only: drop --text, --deflate and -m " + mode;
     }
     try {
       Uri u = Uri.parse(url);
@@ -208,6 +227,74 @@ final class BenchCommand implements Callable<Integer> {
         total.getTotalCount(),
         rate, rate * size / 1e6, percentileKeys(total), run.errors());
     return 0;
+  }
+
+  // ---- raw echo
+
+  private int rawEcho(BenchRun run) throws Exception {
+    Uri u = Uri.parse(url);
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(u.host()), u.port());
+    int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    Loop l = Loops.create(loop, LoopOptions.defaults().withThreads(n).withThreadNamePrefix("bench-raw-"));
+    try {
+      SecureRandom random = new SecureRandom();
+      ByteBuffer[] frames = BenchRaw.frames(size, random);
+      System.out.printf(Locale.ROOT, "bench: raw echo %s: %d connections x %d in flight, %d-byte binary messages"
+          + " (pre-masked frames), %d s warm-up + %d s%n", url, connections, depth, size, warmup, duration);
+      long start = System.nanoTime();
+      long deadline = start + TimeUnit.SECONDS.toNanos(rampTimeout);
+      Semaphore permits = new Semaphore(ramp);
+      List<BenchRaw> all = new ArrayList<>(connections);
+      for (int i = 0; i < connections; i++) {
+        if (!permits.tryAcquire(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS)) {
+          note("ramp timeout: " + i + " of " + connections + " connections started within " + rampTimeout + " s");
+          break;
+        }
+        AtomicBoolean once = new AtomicBoolean();
+        BenchRaw c = new BenchRaw(run, depth, size, frames, u.authority(), u.requestTarget(), random, () -> {
+          if (once.compareAndSet(false, true)) {
+            permits.release();
+          }
+        });
+        all.add(c);
+        l.connect(address, l.next(), c, Duration.ofSeconds(connectTimeout));
+      }
+      // every started connection has settled once all permits are back
+      permits.tryAcquire(ramp, Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+      System.out.printf(Locale.ROOT, "  connected: %d of %d in %.2f s%n", run.open.get(), connections,
+          (System.nanoTime() - start) / 1e9);
+      if (run.open.get() == 0) {
+        System.err.println("loopwire bench: no connection opened (" + run.errorDetail() + ")");
+        return 1;
+      }
+      int opened = run.open.get();
+      Histogram total = measure(run, (second, interval, warm) -> String.format(Locale.ROOT,
+          "%4ds %-7s %6d open %12s msg/s %9.2f MB/s  p50 %s  p99 %s  errors %d", second, warm ? "warmup" : "run",
+          run.open.get(), group(interval.rate), interval.rate * size / 1e6,
+          millis(interval.hist.getValueAtPercentile(50)), millis(interval.hist.getValueAtPercentile(99)),
+          run.errors()));
+      run.stopping = true;
+      for (BenchRaw c : all) {
+        c.close();
+      }
+      long closeBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (run.open.get() > 0 && System.nanoTime() < closeBy) {
+        Thread.sleep(10);
+      }
+      double rate = total.getTotalCount() / measuredSeconds;
+      System.out.printf(Locale.ROOT, "bench: %.2f s measured%n", measuredSeconds);
+      System.out.printf(Locale.ROOT, "  messages/s  %s   (echoes received)%n", group(rate));
+      System.out.printf(Locale.ROOT, "  MB/s        %.2f   (payload received, 10^6 bytes)%n", rate * size / 1e6);
+      System.out.printf(Locale.ROOT, "  latency     %s%n", percentiles(total));
+      System.out.printf(Locale.ROOT, "  errors      %d (%s)%n", run.errors(), run.errorDetail());
+      System.out.printf(Locale.ROOT, "RESULT mode=echo raw=1 conns=%d opened=%d depth=%d size=%d type=binary"
+              + " seconds=%.2f deflate_conns=0 messages=%d msgs_per_s=%.0f mb_per_s=%.3f %s errors=%d%n",
+          connections, opened, depth, size, measuredSeconds, total.getTotalCount(), rate, rate * size / 1e6,
+          percentileKeys(total), run.errors());
+      return 0;
+    } finally {
+      l.shutdown().get(10, TimeUnit.SECONDS);
+    }
   }
 
   // ---- hold

@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loopwire.Loopwire;
 import io.loopwire.LoopwireConfig;
+import io.loopwire.Session;
 import io.loopwire.VhostConfig;
 import io.loopwire.WsConfig;
+import io.loopwire.WsHandler;
 import io.loopwire.WsProtocol;
 import io.loopwire.protocol.deflate.DeflateOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,6 +104,63 @@ final class BenchCommandTest {
     assertThat(Long.parseLong(r.get("messages"))).isPositive();
   }
 
+  /** Echoes a binary message only if it carries bench's payload (byte i is i); closes with 1008 if not. */
+  private static final class CheckingEcho implements WsHandler<Void> {
+    final AtomicLong checked = new AtomicLong();
+
+    @Override
+    public Void onOpen(Session<Void> session) {
+      return null;
+    }
+
+    @Override
+    public void onBinary(Session<Void> session, ByteBuffer data) {
+      for (int i = 0; i < data.remaining(); i++) {
+        if (data.get(data.position() + i) != (byte) i) {
+          session.close(1008, "payload byte " + i + " is wrong: the frame was masked wrongly");
+          return;
+        }
+      }
+      checked.incrementAndGet();
+      session.sendBinary(DemoProtocols.copy(data));
+    }
+  }
+
+  /** The server unmasks and checks every payload, so a wrongly built frame ends the run with errors. */
+  @Test
+  void rawEchoInEveryLengthFormCountsRoundTripsWithoutErrors() {
+    CheckingEcho checking = new CheckingEcho();
+    try (Loopwire strict = Loopwire.start(LoopwireConfig.defaults().withThreads(1)
+        .withVhost(VhostConfig.of("default", 0).withHost("127.0.0.1").withProtocol(WsProtocol.of("echo", checking))))) {
+      String strictUrl = "ws://127.0.0.1:" + strict.port() + "/";
+      for (String size : new String[] {"0", "100", "1000", "70000"}) {
+        Map<String, String> r = bench(strictUrl, "--raw", "-c", "3", "-d", "4", "-s", size, "-w", "0", "-t", "1");
+        assertThat(r).as("size %s", size).containsEntry("exit", "0").containsEntry("raw", "1")
+            .containsEntry("opened", "3").containsEntry("size", size).containsEntry("errors", "0");
+        assertThat(Long.parseLong(r.get("messages"))).as("size %s", size).isPositive();
+      }
+    }
+    assertThat(checking.checked.get()).isPositive();
+  }
+
+  @Test
+  void rawEchoAgainstAServerThatRefusesTheUpgradeExitsWithOne() {
+    try (Loopwire plain = Loopwire.start(LoopwireConfig.defaults().withThreads(1)
+        .withVhost(VhostConfig.of("default", 0).withHost("127.0.0.1")))) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      PrintStream saved = System.err;
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      Map<String, String> r;
+      try {
+        r = bench("ws://127.0.0.1:" + plain.port() + "/", "--raw", "-c", "2", "-w", "0", "-t", "1");
+      } finally {
+        System.setErr(saved);
+      }
+      assertThat(r).containsEntry("exit", "1").doesNotContainKey("mode");
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("handshake failed: the server answered \"HTTP/1.1 ");
+    }
+  }
+
   @Test
   void holdKeepsEveryConnectionUp() {
     Map<String, String> r = bench(url, "-m", "hold", "-c", "20", "-t", "1");
@@ -129,6 +190,8 @@ final class BenchCommandTest {
     assertThat(bench(url, "-c", "0")).containsEntry("exit", "2");
     assertThat(bench(url, "--text", "--binary")).containsEntry("exit", "2");
     assertThat(bench("http://127.0.0.1:1/")).containsEntry("exit", "2");
+    assertThat(bench(url, "--raw", "--text")).containsEntry("exit", "2");
+    assertThat(bench(url, "--raw", "-m", "hold")).containsEntry("exit", "2");
   }
 
   @Test

@@ -1,0 +1,352 @@
+package io.loopwire.cli;
+
+import io.loopwire.loop.Transport;
+import io.loopwire.loop.TransportHandler;
+import io.loopwire.protocol.ws.WsHandshake;
+import io.loopwire.protocol.ws.WsMasking;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Locale;
+import org.HdrHistogram.SingleWriterRecorder;
+
+/**
+ * One connection of {@code bench --raw}: binary echo straight on the loop's transport, for a generator
+ * that costs less than the server it loads. Each message is one of a few frames built and masked once,
+ * written without a copy; echoes are counted from their frame headers and their payload is skipped
+ * unread. The server does all the work a real peer causes (unmasking, parsing, validating, framing).
+ *
+ * <p>Reusing masking keys across frames is what a conforming client must not do (RFC 6455 5.3 asks for
+ * an unpredictable key per frame, against cache poisoning through proxies); it is acceptable for load
+ * on loopback and is why this mode is separate. Loop thread only, except {@link #close()}.
+ */
+final class BenchRaw implements TransportHandler {
+
+  /** Distinct pre-masked frames per message size, sent in turn. */
+  static final int FRAMES = 8;
+  private static final int MAX_HEAD = 8192;
+
+  /** The frames every connection sends: read-only, direct, shared. */
+  static ByteBuffer[] frames(int size, SecureRandom random) {
+    byte[] payload = new byte[size];
+    for (int i = 0; i < size; i++) {
+      payload[i] = (byte) i;
+    }
+    ByteBuffer[] frames = new ByteBuffer[FRAMES];
+    for (int f = 0; f < FRAMES; f++) {
+      int head = 2 + (size < 126 ? 0 : size <= 0xFFFF ? 2 : 8) + 4;
+      byte[] frame = new byte[head + size];
+      frame[0] = (byte) 0x82; // FIN, binary
+      int p = 2;
+      if (size < 126) {
+        frame[1] = (byte) (0x80 | size);
+      } else if (size <= 0xFFFF) {
+        frame[1] = (byte) (0x80 | 126);
+        frame[p++] = (byte) (size >>> 8);
+        frame[p++] = (byte) size;
+      } else {
+        frame[1] = (byte) (0x80 | 127);
+        for (int i = 7; i >= 0; i--) {
+          frame[p++] = (byte) ((long) size >>> (8 * i));
+        }
+      }
+      int key = random.nextInt();
+      for (int i = 3; i >= 0; i--) {
+        frame[p++] = (byte) (key >>> (8 * i));
+      }
+      System.arraycopy(payload, 0, frame, p, size);
+      WsMasking.mask(frame, p, size, key, 0);
+      ByteBuffer direct = ByteBuffer.allocateDirect(frame.length);
+      direct.put(frame).flip();
+      frames[f] = direct.asReadOnlyBuffer();
+    }
+    return frames;
+  }
+
+  private final BenchRun run;
+  private final int size;
+  private final ByteBuffer[] frames;
+  private final String path;
+  private final String host;
+  private final String key;
+  private final long[] sentAt;
+
+  /** Called once when the connection is open or has failed to open (the ramp's permit). */
+  private final Runnable settled;
+  private Transport transport;
+  /** The transport for {@link #close()}, which runs on another thread. */
+  private volatile Transport opened;
+  private SingleWriterRecorder recorder;
+  /** Handshake: the response head as it arrives; null once upgraded. */
+  private StringBuilder responseHead = new StringBuilder();
+  private boolean upgraded;
+  private boolean ended;
+  private int next;
+  private int head;
+  private int inFlight;
+
+  // Frame reading: header bytes gathered so far, then payload bytes left to skip.
+  private final byte[] frameHead = new byte[14];
+  private int frameHeadLength;
+  private long skip;
+  private boolean frameFin;
+  private int frameOpcode;
+  /** Payload bytes of the message being received so far (over its fragments), and its opcode. */
+  private long messageLength;
+  private int messageOpcode;
+
+  BenchRaw(BenchRun run, int depth, int size, ByteBuffer[] frames, String host, String path, SecureRandom random,
+      Runnable settled) {
+    this.run = run;
+    this.settled = settled;
+    this.size = size;
+    this.frames = frames;
+    this.host = host;
+    this.path = path;
+    this.key = WsHandshake.newClientKey(random);
+    this.sentAt = new long[depth];
+  }
+
+  @Override
+  public void onOpen(Transport t) {
+    transport = t;
+    opened = t;
+    String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: " + WsHandshake.VERSION + "\r\n\r\n";
+    t.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+    t.flush();
+  }
+
+  @Override
+  public void onRead(ByteBuffer data) {
+    if (ended) {
+      return;
+    }
+    if (!upgraded && !handshake(data)) {
+      return;
+    }
+    while (data.hasRemaining() && !ended) {
+      if (skip > 0) {
+        int n = (int) Math.min(skip, data.remaining());
+        data.position(data.position() + n);
+        skip -= n;
+        if (skip == 0) {
+          frameDone();
+        }
+        continue;
+      }
+      frameHead[frameHeadLength++] = data.get();
+      int need = headLength();
+      if (frameHeadLength < need) {
+        continue;
+      }
+      frameHeadLength = 0;
+      frameFin = (frameHead[0] & 0x80) != 0;
+      frameOpcode = frameHead[0] & 0x0F;
+      skip = payloadLength();
+      if (skip == 0) {
+        frameDone();
+      }
+    }
+    transport.flush(); // the sends of this read batch, in one write
+  }
+
+  /** How many header bytes the frame being read has, as far as the bytes so far tell. */
+  private int headLength() {
+    if (frameHeadLength < 2) {
+      return 2;
+    }
+    int len7 = frameHead[1] & 0x7F;
+    int base = 2 + ((frameHead[1] & 0x80) != 0 ? 4 : 0);
+    return len7 == 126 ? base + 2 : len7 == 127 ? base + 8 : base;
+  }
+
+  private long payloadLength() {
+    int len7 = frameHead[1] & 0x7F;
+    if (len7 == 126) {
+      return ((frameHead[2] & 0xFF) << 8) | (frameHead[3] & 0xFF);
+    }
+    if (len7 == 127) {
+      long v = 0;
+      for (int i = 2; i < 10; i++) {
+        v = (v << 8) | (frameHead[i] & 0xFF);
+      }
+      return v;
+    }
+    return len7;
+  }
+
+  private void frameDone() {
+    long length = payloadLength();
+    if (frameOpcode >= 0x8) {
+      if (frameOpcode == 0x8) {
+        end("the server sent a close frame");
+      }
+      return; // ping or pong: not an echo (a ping's pong is not owed by a load generator)
+    }
+    if (frameOpcode != 0) {
+      messageOpcode = frameOpcode;
+      messageLength = 0;
+    }
+    messageLength += length;
+    if (frameFin) {
+      echoed(messageOpcode == 0x2 && messageLength == size);
+    }
+  }
+
+  private void echoed(boolean good) {
+    long now = System.nanoTime();
+    if (!good || inFlight == 0) {
+      run.badEcho.increment();
+      if (inFlight == 0) {
+        return;
+      }
+    }
+    BenchRun.record(recorder, now - sentAt[head]);
+    head = head + 1 == sentAt.length ? 0 : head + 1;
+    inFlight--;
+    if (!run.stopping) {
+      send(now);
+    }
+  }
+
+  private void send(long now) {
+    int tail = head + inFlight;
+    sentAt[tail >= sentAt.length ? tail - sentAt.length : tail] = now;
+    ByteBuffer frame = frames[next].duplicate();
+    next = next + 1 == frames.length ? 0 : next + 1;
+    if (transport.write(frame)) {
+      inFlight++;
+    } else {
+      run.sendRejected.increment();
+    }
+  }
+
+  /** Reads the 101 response head; returns true once upgraded, with {@code data} past the head. */
+  private boolean handshake(ByteBuffer data) {
+    while (data.hasRemaining()) {
+      responseHead.append((char) (data.get() & 0xFF));
+      int n = responseHead.length();
+      if (n >= 4 && responseHead.charAt(n - 1) == '\n' && responseHead.charAt(n - 2) == '\r'
+          && responseHead.charAt(n - 3) == '\n' && responseHead.charAt(n - 4) == '\r') {
+        String problem = checkResponse(responseHead.toString());
+        responseHead = null;
+        if (problem != null) {
+          failHandshake(problem);
+          return false;
+        }
+        upgraded = true;
+        run.open.incrementAndGet();
+        run.opened.increment();
+        settled.run(); // after the counts: the ramp reads them once every permit is back
+        recorder = run.recorder();
+        long now = System.nanoTime();
+        for (int i = 0; i < sentAt.length && !run.stopping; i++) {
+          send(now);
+        }
+        transport.flush();
+        return true;
+      }
+      if (n > MAX_HEAD) {
+        failHandshake("no end of the response head within " + MAX_HEAD + " bytes");
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private String checkResponse(String head) {
+    String[] lines = head.split("\r\n");
+    if (!lines[0].startsWith("HTTP/1.1 101")) {
+      return "the server answered \"" + lines[0] + "\" instead of 101 Switching Protocols";
+    }
+    String expected = WsHandshake.acceptKey(key);
+    for (String line : lines) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("sec-websocket-accept")) {
+        String got = line.substring(colon + 1).trim();
+        return got.equals(expected) ? null : "Sec-WebSocket-Accept is " + got + ", expected " + expected;
+      }
+    }
+    return "the 101 response has no Sec-WebSocket-Accept";
+  }
+
+  private void failHandshake(String problem) {
+    ended = true;
+    run.connectFailed.increment();
+    settled.run();
+    BenchCommand.note("handshake failed: " + problem);
+    transport.abort();
+  }
+
+  private void end(String why) {
+    ended = true;
+    run.open.decrementAndGet();
+    if (!run.stopping) {
+      run.droppedEarly.increment();
+      BenchCommand.note("connection closed during the run: " + why);
+    }
+    transport.close();
+  }
+
+  /** Ends the connection with a close frame (code 1000), then a TCP close. Thread: any. */
+  void close() {
+    Transport t = opened;
+    if (t == null) {
+      return;
+    }
+    t.thread().execute(() -> {
+      if (ended || !upgraded) {
+        if (!ended) {
+          t.close();
+        }
+        return;
+      }
+      ended = true;
+      run.open.decrementAndGet();
+      t.write(ByteBuffer.wrap(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE8}));
+      t.close();
+    });
+  }
+
+  @Override
+  public void onReadEof() {
+    if (!ended) {
+      end(upgraded ? "the server closed the connection" : "the server closed the connection during the handshake");
+    }
+  }
+
+  @Override
+  public void onWriteDrained() {}
+
+  @Override
+  public void onClosed(Throwable cause) {
+    if (!ended) {
+      ended = true;
+      if (upgraded) {
+        run.open.decrementAndGet();
+        if (!run.stopping) {
+          run.droppedEarly.increment();
+          BenchCommand.note("connection lost during the run: " + cause);
+        }
+      } else {
+        run.connectFailed.increment();
+        settled.run();
+        BenchCommand.note("connection lost during the handshake: " + cause);
+      }
+    }
+  }
+
+  @Override
+  public void onConnectFailed(Throwable cause) {
+    ended = true;
+    run.connectFailed.increment();
+    settled.run();
+    BenchCommand.note("connect failed: " + cause);
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "raw echo connection to %s%s", host, path);
+  }
+}
