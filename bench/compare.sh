@@ -32,8 +32,8 @@
 #
 # --generator: raw (the default) loads A, B and C with `bench --raw`: pre-masked frames written straight
 # to the transport, echo payloads skipped unread, so the generator's core costs far less than the
-# server's and the server is what limits the rate. session uses bench's normal WebSocket client (the
-# runs before 2026-11-27 10:00 UTC), which in C cost about as much as the servers it loaded.
+# server's and the server is what limits the rate. session uses bench's normal WebSocket client (all
+# runs recorded before --raw existed), which in C cost about as much as the servers it loaded.
 #
 # --stat: how the rounds of one figure combine. best (the default) takes each server's best round (highest
 # rate, lowest latency and memory): on a shared machine other work only ever slows a run down, so the best
