@@ -8,6 +8,7 @@
 # for `jfr print`/`jfr summary` or JDK Mission Control.
 #
 # Usage: bench/profile.sh [loopwire-nio|netty-nio|netty-epoll|java-websocket] [A|B|C|E] [SECONDS]
+# Environment: GENERATOR=raw (default: `bench --raw`) or session, SERVER_CPU, CLIENT_CPU.
 # Build first (bench/compare.sh builds; or ./mvnw -q -B -pl core,cli,bench package -DskipTests).
 set -uo pipefail
 
@@ -48,7 +49,10 @@ for _ in $(seq 1 300); do
 done
 port="$(grep -Eo 'LISTENING [0-9]+|127\.0\.0\.1:[0-9]+/' "$log" | head -1 | grep -Eo '[0-9]+/?$' | tr -d /)"
 [ -n "$port" ] || { echo "profile.sh: $name did not start:" >&2; cat "$log" >&2; exit 1; }
-bench=(taskset -c "$client_cpu" java -jar "$cli_jar" bench "ws://127.0.0.1:$port/")
+# GENERATOR=session loads with bench's normal client instead of --raw (see compare.sh --generator).
+raw_flag="--raw"
+[ "${GENERATOR:-raw}" = session ] && raw_flag=""
+bench=(taskset -c "$client_cpu" java -jar "$cli_jar" bench "ws://127.0.0.1:$port/" $raw_flag)
 "${bench[@]}" -c 50 -d 8 -w 0 -t "$warm" >/dev/null 2>&1
 echo "profile.sh: $name scenario $sc for $((secs + 2)) s (JFR records the last $secs s)" >&2
 case "$sc" in

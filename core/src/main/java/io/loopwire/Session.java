@@ -114,6 +114,27 @@ public final class Session<S> {
     return queued;
   }
 
+  /**
+   * Queues a whole binary message from a copy of {@code data}. Ownership: {@code data} is borrowed for the
+   * call only and stays the caller's (position and limit untouched), so it may be the buffer
+   * {@code onBinary} lent, or one the caller reuses. On the loop thread the bytes are copied straight into
+   * memory the loop keeps for the socket (the {@code nio} loop pools it), so an echo allocates nothing per
+   * message; from another thread they are copied into a new buffer first.
+   */
+  public boolean sendBinaryCopy(ByteBuffer data) {
+    return sendBinaryCopy(data, true);
+  }
+
+  /** Queues a binary fragment from a copy of {@code data}; see {@link #sendBinaryCopy(ByteBuffer)}. */
+  public boolean sendBinaryCopy(ByteBuffer data, boolean last) {
+    int n = data.remaining();
+    boolean queued = core.sendBinaryCopy(data, last);
+    if (queued) {
+      counted(n, last);
+    }
+    return queued;
+  }
+
   /** Queues a whole binary message from an array, which is transferred (not copied). */
   public boolean sendBinary(byte[] data) {
     return sendBinary(ByteBuffer.wrap(data), true);

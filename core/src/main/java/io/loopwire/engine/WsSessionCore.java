@@ -84,6 +84,8 @@ public final class WsSessionCore implements TransportHandler {
   private ByteBuffer binary;
   /** The codec's output goes here: made once, at the first output, so that a flush allocates nothing. */
   private ByteSink toTransport;
+  /** A borrowed frame's header, copied out by the transport at once (lazy: most sessions never need it). */
+  private byte[] headerScratch;
 
   private Timer closeTimer;
   private Timer pingTimer;
@@ -155,6 +157,41 @@ public final class WsSessionCore implements TransportHandler {
       return sendDataOnLoop(data, null, fin, size);
     }
     return offLoop(() -> sendDataOnLoop(data, null, fin, 0), size);
+  }
+
+  /**
+   * Queues a binary message or fragment from a copy of {@code data}, which is borrowed for the call only.
+   * On the loop thread the bytes go straight to the transport's {@link Transport#writeCopy} (for a server
+   * without an extension on the message), so the copy is the only one; elsewhere they are copied into a
+   * new buffer and sent as by {@link #sendBinary}.
+   */
+  public boolean sendBinaryCopy(ByteBuffer data, boolean fin) {
+    int size = data.remaining();
+    if (!thread.inLoop()) {
+      ByteBuffer copy = ByteBuffer.allocate(size);
+      copy.put(0, data, data.position(), size);
+      return offLoop(() -> sendDataOnLoop(null, copy, fin, 0), size);
+    }
+    if (!canSendOnLoop(size)) {
+      return false;
+    }
+    try {
+      if (conn.hasPendingOutput()) {
+        conn.drainTo(toTransport()); // what was queued before goes first
+      }
+      byte[] header = headerScratch;
+      if (header == null) {
+        header = headerScratch = new byte[14];
+      }
+      int h = conn.sendBinaryBorrowed(data, fin, header);
+      if (h >= 0) {
+        transport.writeCopy(ByteBuffer.wrap(header, 0, h));
+        transport.writeCopy(data);
+      }
+    } catch (LocalProtocolException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return sentOnLoop();
   }
 
   /** Queues a binary message or fragment; {@code data} is transferred. */
@@ -357,10 +394,7 @@ public final class WsSessionCore implements TransportHandler {
 
   private void flushOut() {
     if (conn.hasPendingOutput()) {
-      if (toTransport == null) {
-        toTransport = transport::write;
-      }
-      conn.drainTo(toTransport);
+      conn.drainTo(toTransport());
     }
     transport.flush();
     loopQueued = transport.pendingWriteBytes();
@@ -369,6 +403,13 @@ public final class WsSessionCore implements TransportHandler {
       overCap(0);
     }
     checkWritable();
+  }
+
+  private ByteSink toTransport() {
+    if (toTransport == null) {
+      toTransport = transport::write;
+    }
+    return toTransport;
   }
 
   private void checkWritable() {

@@ -40,6 +40,23 @@ public interface Transport {
   boolean write(ByteBuffer buffer);
 
   /**
+   * Queues a copy of {@code src}'s remaining bytes, after everything queued before; {@link #flush} sends
+   * it. For output whose buffer the caller cannot give away (a borrowed read view, a reused scratch
+   * buffer). A loop may copy into memory it pools for the socket, so that the copy is the only one and
+   * nothing is allocated per call; by default the bytes are copied into a new heap buffer and written.
+   *
+   * <p>Thread: loop. Ownership: {@code src} is borrowed for the call only; its position and limit are left
+   * as they were.
+   *
+   * @return as {@link #write}: {@code false} if the transport no longer accepts output
+   */
+  default boolean writeCopy(ByteBuffer src) {
+    ByteBuffer copy = ByteBuffer.allocate(src.remaining());
+    copy.put(0, src, src.position(), src.remaining());
+    return write(copy);
+  }
+
+  /**
    * Writes as much of the queue as the socket takes now, with gathering writes. What is left is written
    * as the socket drains, and {@link TransportHandler#onWriteDrained} fires when it is all gone.
    *

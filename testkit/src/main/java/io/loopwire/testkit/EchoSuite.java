@@ -90,6 +90,61 @@ public abstract class EchoSuite extends LoopSuite {
     assertThat(server.count(Kind.BINARY)).isEqualTo(1);
   }
 
+  /** The server echoes from the buffer onBinary lent: sizes around the nio loop's 64 KiB chunks. */
+  @ParameterizedTest(name = "binary of {0} bytes echoed by sendBinaryCopy")
+  @ValueSource(ints = {0, 1, 125, 126, 65535, 65536, 3 * 65536 + 7, 1 << 20})
+  void binaryEchoedFromTheLentBufferRoundTrip(int size) {
+    server = recorder("server").echoByCopy();
+    client = recorder("client");
+    session = connect(startClient(), startServer(server), client);
+    byte[] msg = randomBytes(size, size + 1);
+    assertThat(session.sendBinary(msg.clone())).isTrue();
+    assertThat(session.sendBinary(msg.clone())).isTrue();
+    client.awaitCount(Kind.BINARY, 2);
+    assertThat(client.events(Kind.BINARY)).extracting(Event::bytes).containsExactly(msg, msg);
+    closeAndCheck();
+  }
+
+  /** Copied frames go out in order with frames queued before and after them in the same callback. */
+  @Test
+  void aCopiedBinaryKeepsItsPlaceBetweenOtherSends() {
+    server = recorder("server").whenLentBinary((s, b) -> {
+      s.sendText("before");
+      s.sendBinaryCopy(b);
+      s.sendBinary(ByteBuffer.wrap(new byte[] {9, 9}));
+      s.sendBinaryCopy(b, false);
+      s.sendBinaryCopy(b, true);
+      s.sendText("after");
+    });
+    client = recorder("client");
+    session = connect(startClient(), startServer(server), client);
+    byte[] msg = randomBytes(70_000, 3);
+    assertThat(session.sendBinary(msg.clone())).isTrue();
+    client.awaitCount(Kind.TEXT, 2);
+    byte[] twice = new byte[2 * msg.length];
+    System.arraycopy(msg, 0, twice, 0, msg.length);
+    System.arraycopy(msg, 0, twice, msg.length, msg.length);
+    assertThat(client.events()).filteredOn(e -> e.kind() == Kind.TEXT || e.kind() == Kind.BINARY)
+        .extracting(e -> e.kind() == Kind.TEXT ? e.text() : Arrays.toString(e.bytes()))
+        .containsExactly("before", Arrays.toString(msg), Arrays.toString(new byte[] {9, 9}),
+            Arrays.toString(twice), "after");
+    closeAndCheck();
+  }
+
+  /** From another thread the bytes are copied at the call: the caller may reuse its buffer at once. */
+  @Test
+  void sendBinaryCopyFromAnotherThreadCopiesAtTheCall() {
+    open();
+    byte[] msg = randomBytes(100_000, 5);
+    ByteBuffer reused = ByteBuffer.wrap(msg.clone());
+    assertThat(session.sendBinaryCopy(reused)).isTrue();
+    assertThat(reused.position()).isZero();
+    Arrays.fill(reused.array(), (byte) 0);
+    assertThat(server.await(Kind.BINARY).bytes()).isEqualTo(msg);
+    assertThat(client.await(Kind.BINARY).bytes()).isEqualTo(msg);
+    closeAndCheck();
+  }
+
   @Test
   void multiByteTextRoundTrip() {
     open();

@@ -105,6 +105,8 @@ public final class Recorder implements WsHandler<Object> {
   private volatile Function<Session<Object>, Object> openHook = s -> null;
   private volatile BiConsumer<Session<Object>, String> textHook = (s, t) -> {};
   private volatile BiConsumer<Session<Object>, byte[]> binaryHook = (s, b) -> {};
+  /** When set, gets the buffer {@code onBinary} lent (borrowed: only during the call) instead of a copy. */
+  private volatile BiConsumer<Session<Object>, ByteBuffer> lentBinaryHook;
   private volatile Consumer<Session<Object>> writableHook = s -> {};
   private volatile BiConsumer<Session<Object>, CloseStatus> closeHook = (s, c) -> {};
 
@@ -129,6 +131,19 @@ public final class Recorder implements WsHandler<Object> {
   public Recorder echo() {
     textHook = (s, t) -> s.sendText(t);
     binaryHook = (s, b) -> s.sendBinary(b.clone());
+    return this;
+  }
+
+  /** Echoes text as {@link #echo()} does, and binary from the lent buffer with {@code sendBinaryCopy}. */
+  public Recorder echoByCopy() {
+    textHook = (s, t) -> s.sendText(t);
+    lentBinaryHook = (s, b) -> s.sendBinaryCopy(b);
+    return this;
+  }
+
+  /** What {@code onBinary} does with the buffer it lends (borrowed for the hook's call only). */
+  public Recorder whenLentBinary(BiConsumer<Session<Object>, ByteBuffer> hook) {
+    this.lentBinaryHook = hook;
     return this;
   }
 
@@ -197,7 +212,12 @@ public final class Recorder implements WsHandler<Object> {
     byte[] copy = copy(data);
     enter(Kind.BINARY, session);
     try {
-      binaryHook.accept(session, copy.clone());
+      BiConsumer<Session<Object>, ByteBuffer> lent = lentBinaryHook;
+      if (lent != null) {
+        lent.accept(session, data);
+      } else {
+        binaryHook.accept(session, copy.clone());
+      }
     } finally {
       exit(Kind.BINARY, session, copy);
     }

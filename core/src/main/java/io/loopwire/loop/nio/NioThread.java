@@ -51,6 +51,20 @@ final class NioThread implements LoopThread, Runnable {
    */
   final ByteBuffer writeStage = ByteBuffer.allocateDirect(WRITE_STAGE_BYTES);
   static final int WRITE_STAGE_BYTES = 256 * 1024;
+  /** Gathering writes of a transport's direct buffers, up to this many per system call. */
+  final ByteBuffer[] gather = new ByteBuffer[16];
+
+  /**
+   * Direct chunks that transports copy output into ({@code writeCopy}), each back here once written:
+   * copied output then costs one copy and no allocation. Bounded: at most {@link #MAX_CHUNKS_OUT} lent out
+   * per thread (a transport copies into a new heap buffer beyond that), {@link #MAX_FREE_CHUNKS} kept.
+   */
+  static final int CHUNK_BYTES = 64 * 1024;
+  static final int MAX_CHUNKS_OUT = 256;
+  static final int MAX_FREE_CHUNKS = 16;
+  private final ArrayDeque<ByteBuffer> freeChunks = new ArrayDeque<>();
+  private int chunksOut;
+
   final TimerHeap timers = new TimerHeap();
   /** Live handles, for shutdown. Loop thread only. */
   final Set<Ready> handles = new LinkedHashSet<>();
@@ -136,6 +150,33 @@ final class NioThread implements LoopThread, Runnable {
   /** Runs {@code r} later in this turn, outside any callback in progress. Loop thread only. */
   void defer(Runnable r) {
     deferred.add(r);
+  }
+
+  /** An empty chunk (position and limit 0), or null when too many are lent out. Loop thread only. */
+  ByteBuffer takeChunk() {
+    if (chunksOut >= MAX_CHUNKS_OUT) {
+      return null;
+    }
+    chunksOut++;
+    ByteBuffer c = freeChunks.poll();
+    if (c == null) {
+      c = ByteBuffer.allocateDirect(CHUNK_BYTES);
+    }
+    c.limit(0);
+    return c;
+  }
+
+  /** Takes back a chunk from {@link #takeChunk}; the caller no longer uses it. Loop thread only. */
+  void giveChunk(ByteBuffer c) {
+    chunksOut--;
+    if (freeChunks.size() < MAX_FREE_CHUNKS) {
+      freeChunks.push(c);
+    }
+  }
+
+  /** Chunks lent out and not given back (tests: a closed transport gives back all of its own). */
+  int chunksOut() {
+    return chunksOut;
   }
 
   /** Runs {@code r} after the next select. Loop thread only. */

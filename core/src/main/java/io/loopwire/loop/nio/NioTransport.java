@@ -15,6 +15,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,6 +31,8 @@ final class NioTransport implements Transport, Ready {
   private static final int MAX_READS_PER_EVENT = 16;
   /** Writes per flush before yielding to the selector. */
   private static final int MAX_WRITES_PER_FLUSH = 16;
+  /** A direct buffer at least this large is written as it is, not copied into the stage. */
+  private static final int DIRECT_WRITE_MIN_BYTES = 4096;
 
   private final NioThread thread;
   private final SocketChannel channel;
@@ -41,6 +44,8 @@ final class NioTransport implements Transport, Ready {
   /** Loop thread only from here on. */
   private TransportHandler handler;
   private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(2); // small: most connections are idle
+  /** The thread's chunks this transport holds, oldest first; each is also in {@link #queue}. */
+  private ArrayDeque<ByteBuffer> chunks;
   private long pendingBytes;
   private int interest;
   private boolean readWanted = true;
@@ -187,6 +192,47 @@ final class NioTransport implements Transport, Ready {
     if (n > 0) {
       queue.add(buffer);
       pendingBytes += n;
+    }
+    return true;
+  }
+
+  /** Copies into direct chunks from the thread's pool, appending to the last one while it is the queue's tail. */
+  @Override
+  public boolean writeCopy(ByteBuffer src) {
+    checkLoop("writeCopy");
+    Objects.requireNonNull(src, "src");
+    if (closed || closing || outputShutRequested) {
+      return false;
+    }
+    int from = src.position();
+    int n = src.remaining();
+    ByteBuffer tail = chunks == null ? null : chunks.peekLast();
+    if (tail != null && queue.peekLast() != tail) {
+      tail = null; // something was queued after it: output order starts a new chunk
+    }
+    while (n > 0) {
+      if (tail == null || tail.limit() == tail.capacity()) {
+        tail = thread.takeChunk();
+        if (tail == null) {
+          ByteBuffer copy = ByteBuffer.allocate(n); // the pool's bound is reached: a plain copy
+          copy.put(0, src, from, n);
+          queue.add(copy);
+          pendingBytes += n;
+          return true;
+        }
+        if (chunks == null) {
+          chunks = new ArrayDeque<>(2);
+        }
+        chunks.add(tail);
+        queue.add(tail);
+      }
+      int at = tail.limit();
+      int k = Math.min(tail.capacity() - at, n);
+      tail.limit(at + k);
+      tail.put(at, src, from, k);
+      from += k;
+      n -= k;
+      pendingBytes += k;
     }
     return true;
   }
@@ -409,16 +455,30 @@ final class NioTransport implements Transport, Ready {
   private boolean writeOut() {
     ByteBuffer stage = thread.writeStage;
     for (int round = 0; round < MAX_WRITES_PER_FLUSH; round++) {
-      ByteBuffer head = queue.peekFirst();
       long offered;
       long written;
       try {
-        if (head.isDirect() && (head.remaining() >= stage.capacity() || queue.size() == 1)) {
-          offered = head.remaining();
-          written = channel.write(head);
+        if (queue.peekFirst().isDirect()) {
+          offered = 0;
+          int k = 0;
+          ByteBuffer[] gather = thread.gather;
+          for (ByteBuffer b : queue) {
+            if (!b.isDirect() || k == gather.length) {
+              break;
+            }
+            gather[k++] = b;
+            offered += b.remaining();
+          }
+          written = k == 1 ? channel.write(gather[0]) : channel.write(gather, 0, k);
+          Arrays.fill(gather, 0, k, null); // the thread keeps no buffer alive
         } else {
+          // Heap buffers: copied into the stage and written with one call, up to a large direct buffer
+          // (a chunk, say), which the next round writes as it is.
           stage.clear();
           for (ByteBuffer b : queue) {
+            if (b.isDirect() && b.remaining() >= DIRECT_WRITE_MIN_BYTES) {
+              break;
+            }
             int r = Math.min(b.remaining(), stage.remaining());
             stage.put(stage.position(), b, b.position(), r);
             stage.position(stage.position() + r);
@@ -436,8 +496,13 @@ final class NioTransport implements Transport, Ready {
         return false;
       }
       pendingBytes -= written;
-      while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) {
+      ByteBuffer done;
+      while ((done = queue.peekFirst()) != null && !done.hasRemaining()) {
         queue.pollFirst();
+        if (chunks != null && done == chunks.peekFirst()) {
+          chunks.pollFirst();
+          thread.giveChunk(done);
+        }
       }
       if (queue.isEmpty()) {
         return true;
@@ -447,6 +512,14 @@ final class NioTransport implements Transport, Ready {
       }
     }
     return false;
+  }
+
+  private void giveChunksBack() {
+    if (chunks != null) {
+      for (ByteBuffer c; (c = chunks.poll()) != null; ) {
+        thread.giveChunk(c);
+      }
+    }
   }
 
   /** Moves the queue's positions past {@code n} bytes written from the stage (we own the buffers). */
@@ -517,6 +590,7 @@ final class NioTransport implements Transport, Ready {
     }
     NioLoop.closeQuietly(channel);
     queue.clear();
+    giveChunksBack();
     pendingBytes = 0;
     thread.handles.remove(this);
     if (opened) {

@@ -821,6 +821,50 @@ public final class WsConnection {
   }
 
   /**
+   * Sends a binary frame (a whole message, or the next fragment) whose payload is only borrowed: read
+   * during the call, never kept. Where the payload goes out as it is (a server, no extension transforming
+   * the message), this writes the frame's header into {@code header} and returns its length: the caller
+   * then writes that header and the payload, copying both, right after everything {@link #drainTo} has
+   * handed out, which must be all output queued so far ({@link #hasPendingOutput()} false). Otherwise (a
+   * client masks, an extension transforms) the frame is built from a copy in the connection's own output,
+   * as by {@link #sendBinary}, and this returns -1.
+   *
+   * @param header receives the header; at least 14 bytes
+   * @throws IllegalStateException if output is still pending (drain it first)
+   * @throws LocalProtocolException as {@link #sendBinary}
+   */
+  public int sendBinaryBorrowed(ByteBuffer data, boolean fin, byte[] header) {
+    Objects.requireNonNull(data, "data");
+    if (hasPendingOutput()) {
+      throw new IllegalStateException("drain the pending output before a borrowed frame, which is written after it");
+    }
+    checkCanSend("a binary frame");
+    if (outMessage == OP_TEXT) {
+      throw new LocalProtocolException("cannot send a binary frame while a fragmented text message is"
+          + " unfinished: end it with sendText(text, true) first (RFC 6455 5.4)");
+    }
+    int opcode = outMessage == 0 ? OP_BINARY : OP_CONTINUATION;
+    int n = data.remaining();
+    boolean transformed = startOutbound(opcode, false, n, fin);
+    int headerLength = -1;
+    if (transformed) {
+      ByteBuffer plain = ByteBuffer.allocate(n); // encode() takes ownership of its input
+      plain.put(0, data, data.position(), n);
+      writeFrame(firstByte(fin, opcode), transform.encode(plain, fin));
+    } else if (!server) {
+      int p = reserve(headerLength(n, true) + n); // masking copies the payload anyway
+      int key = maskKeys.getAsInt();
+      int q = writeHeader(out, p, firstByte(fin, opcode), n, true, key);
+      data.get(data.position(), out, q, n);
+      WsMasking.mask(out, q, n, key, 0);
+    } else {
+      headerLength = writeHeader(header, 0, firstByte(fin, opcode), n, false, 0);
+    }
+    outMessage = fin ? 0 : OP_BINARY;
+    return headerLength;
+  }
+
+  /**
    * Queues a ping. Ownership: {@code payload} is transferred; as for {@link #sendBinary}, its position and
    * limit are not moved.
    *

@@ -537,6 +537,75 @@ class WsConnectionTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0x80");
   }
 
+  // ------------------------------------------------------------------------------- borrowed binary sends
+
+  /** A server's borrowed frame: the header it writes, then the payload, are the bytes sendBinary queues. */
+  @Test
+  void aBorrowedBinaryFrameHasTheHeaderSendBinaryWouldWrite() {
+    for (int n : new int[] {0, 1, 125, 126, 65535, 65536, 70_000}) {
+      byte[] payload = WsTesting.pattern(n);
+      WsConnection c = server();
+      byte[] header = new byte[14];
+      int h = c.sendBinaryBorrowed(ByteBuffer.wrap(payload).asReadOnlyBuffer(), true, header);
+      assertThat(c.hasPendingOutput()).isFalse();
+      assertThat(concat(Arrays.copyOf(header, h), payload)).as("%d bytes", n).isEqualTo(frame(0x82, payload, null));
+    }
+  }
+
+  @Test
+  void borrowedFragmentsAreContinuedAndEndedLikeOthers() {
+    WsConnection c = server();
+    byte[] header = new byte[14];
+    byte[] a = {1, 2};
+    byte[] b = {3};
+    int h1 = c.sendBinaryBorrowed(ByteBuffer.wrap(a), false, header);
+    assertThat(Arrays.copyOf(header, h1)).isEqualTo(Arrays.copyOf(frame(0x02, a, null), 2));
+    assertThatThrownBy(() -> c.sendText("x", true)).isInstanceOf(LocalProtocolException.class);
+    int h2 = c.sendBinaryBorrowed(ByteBuffer.wrap(b), true, header);
+    assertThat(Arrays.copyOf(header, h2)).isEqualTo(Arrays.copyOf(frame(0x80, b, null), 2));
+    c.sendText("after", true); // the message is over
+    assertThat(drain(c)).isEqualTo(frame(0x81, "after".getBytes(UTF_8), null));
+  }
+
+  @Test
+  void aBorrowedFrameMustFollowDrainedOutputAndRespectTheState() {
+    WsConnection c = server();
+    c.sendText("queued", true);
+    byte[] header = new byte[14];
+    assertThatThrownBy(() -> c.sendBinaryBorrowed(ByteBuffer.wrap(new byte[1]), true, header))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("drain");
+    drain(c);
+    c.sendText("half", false);
+    drain(c);
+    assertThatThrownBy(() -> c.sendBinaryBorrowed(ByteBuffer.wrap(new byte[1]), true, header))
+        .isInstanceOf(LocalProtocolException.class).hasMessageContaining("fragmented text");
+    c.sendText("", true);
+    c.sendClose(1000, "");
+    drain(c);
+    assertThatThrownBy(() -> c.sendBinaryBorrowed(ByteBuffer.wrap(new byte[1]), true, header))
+        .isInstanceOf(LocalProtocolException.class).hasMessageContaining("close frame was sent");
+  }
+
+  /** A client masks, so it copies the payload into its own output: the caller's buffer is free at once. */
+  @Test
+  void aClientCopiesABorrowedPayloadIntoItsMaskedFrame() {
+    WsConnection c = client();
+    byte[] payload = WsTesting.pattern(300);
+    byte[] caller = payload.clone();
+    assertThat(c.sendBinaryBorrowed(ByteBuffer.wrap(caller), true, new byte[14])).isEqualTo(-1);
+    Arrays.fill(caller, (byte) 0);
+    assertThat(drain(c)).isEqualTo(frame(0x82, payload, KEY));
+  }
+
+  @Test
+  void aTransformedMessageIsBuiltFromACopyOfTheBorrowedPayload() {
+    WsConnection c = transformed(WsRole.SERVER, WsLimits.defaults());
+    byte[] caller = "ab".getBytes(UTF_8);
+    assertThat(c.sendBinaryBorrowed(ByteBuffer.wrap(caller), true, new byte[14])).isEqualTo(-1);
+    Arrays.fill(caller, (byte) 0);
+    assertThat(drain(c)).isEqualTo(frame(0xC2, "aabb".getBytes(UTF_8), null));
+  }
+
   private static WsConnection transformed(WsRole role, WsLimits limits) {
     return new WsConnection(role, limits, () -> KEY, new DoublingTransform(true));
   }
