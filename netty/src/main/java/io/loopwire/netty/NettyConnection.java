@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       {@code onRead} never fires while interest is off. Each {@code ByteBuf} is lent to {@code onRead}
  *       as a {@link ByteBuffer} view and released after.</li>
  *   <li>Writes: {@link #write} queues the caller's buffers; {@link #flush} hands them to Netty wrapped
- *       ({@link Unpooled#wrappedBuffer(ByteBuffer)}, no copy) with one promise on the last, so the queue's
+ *       ({@link Unpooled#wrappedBuffer(ByteBuffer)}, no copy; {@link #writeCopy} queues a copy in a buffer
+ *       from the channel's allocator instead) with one promise on the last, so the queue's
  *       length is known exactly when each batch is written: {@code onWriteDrained} fires when it reaches
  *       zero after a flush left bytes behind.</li>
  *   <li>End: {@link #terminate} is the one place that closes the channel and promises {@code onClosed}
@@ -54,7 +55,8 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
 
   /** Loop thread only from here on. */
   private TransportHandler handler;
-  private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+  /** ByteBuffers the caller gave, and pooled ByteBufs holding copies ({@link #writeCopy}). */
+  private final ArrayDeque<Object> queue = new ArrayDeque<>();
   /** Bytes ever queued, and of those the ones Netty has written to the socket. */
   private long queuedTotal;
   private long writtenTotal;
@@ -302,6 +304,24 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
     return true;
   }
 
+  /** Copies into a buffer from the channel's allocator (pooled, direct), which Netty releases once written. */
+  @Override
+  public boolean writeCopy(ByteBuffer src) {
+    checkLoop("writeCopy");
+    Objects.requireNonNull(src, "src");
+    if (closed || closing || outputShutRequested) {
+      return false;
+    }
+    int n = src.remaining();
+    if (n > 0) {
+      ByteBuf copy = channel.alloc().directBuffer(n);
+      copy.writeBytes(src.duplicate());
+      queue.add(copy);
+      queuedTotal += n;
+    }
+    return true;
+  }
+
   @Override
   public void flush() {
     checkLoop("flush");
@@ -330,14 +350,15 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
       return;
     }
     long end = queuedTotal;
-    ByteBuffer b;
+    Object b;
     while ((b = queue.poll()) != null) {
+      ByteBuf buf = b instanceof ByteBuf ? (ByteBuf) b : Unpooled.wrappedBuffer((ByteBuffer) b);
       if (queue.isEmpty()) {
         ChannelPromise last = channel.newPromise();
         last.addListener((ChannelFuture f) -> batchDone(end, f));
-        channel.write(Unpooled.wrappedBuffer(b), last);
+        channel.write(buf, last);
       } else {
-        channel.write(Unpooled.wrappedBuffer(b), channel.voidPromise());
+        channel.write(buf, channel.voidPromise());
       }
     }
     channel.flush();
@@ -535,7 +556,9 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
     if (closeTimer != null) {
       closeTimer.cancel(false);
     }
-    queue.clear();
+    for (Object b; (b = queue.poll()) != null; ) {
+      ReferenceCountUtil.release(b); // our copies go back to the pool; a ByteBuffer is left to the GC
+    }
     writtenTotal = queuedTotal;
     releaseHeld();
     if (abortive && channel.isOpen()) {
