@@ -42,6 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class NettyConnection extends ChannelInboundHandlerAdapter implements Transport, NettyLoop.Handle {
 
+  /** A copy buffer's least capacity, so that the small copies of one flush share one buffer. */
+  private static final int COPY_MIN_BYTES = 8192;
+
   private final NettyLoop loop;
   private final NettyThread thread;
   private final Channel channel;
@@ -313,12 +316,18 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
       return false;
     }
     int n = src.remaining();
-    if (n > 0) {
-      ByteBuf copy = channel.alloc().directBuffer(n);
+    if (n == 0) {
+      return true;
+    }
+    Object tail = queue.peekLast();
+    if (tail instanceof ByteBuf && ((ByteBuf) tail).writableBytes() >= n) {
+      ((ByteBuf) tail).writeBytes(src.duplicate()); // small copies (a header, then its payload) share one
+    } else {
+      ByteBuf copy = channel.alloc().directBuffer(Math.max(n, COPY_MIN_BYTES));
       copy.writeBytes(src.duplicate());
       queue.add(copy);
-      queuedTotal += n;
     }
+    queuedTotal += n;
     return true;
   }
 
