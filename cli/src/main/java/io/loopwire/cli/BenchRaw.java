@@ -111,6 +111,12 @@ final class BenchRaw implements TransportHandler {
   public void onOpen(Transport t) {
     transport = t;
     opened = t;
+    if (run.stopping) {
+      ended = true; // the run ended while this connection was still connecting
+      settled.run();
+      t.close();
+      return;
+    }
     String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: " + WsHandshake.VERSION + "\r\n\r\n";
     t.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
@@ -235,6 +241,12 @@ final class BenchRaw implements TransportHandler {
           failHandshake(problem);
           return false;
         }
+        if (run.stopping) {
+          ended = true; // upgraded only after the run ended: not counted, just closed
+          settled.run();
+          transport.close();
+          return false;
+        }
         upgraded = true;
         run.open.incrementAndGet();
         run.opened.increment();
@@ -257,8 +269,8 @@ final class BenchRaw implements TransportHandler {
 
   private String checkResponse(String head) {
     String[] lines = head.split("\r\n");
-    if (!lines[0].startsWith("HTTP/1.1 101")) {
-      return "the server answered \"" + lines[0] + "\" instead of 101 Switching Protocols";
+    if (lines.length == 0 || !lines[0].startsWith("HTTP/1.1 101")) {
+      return "the server answered \"" + (lines.length == 0 ? "" : lines[0]) + "\" instead of 101 Switching Protocols";
     }
     String expected = WsHandshake.acceptKey(key);
     for (String line : lines) {
@@ -298,6 +310,8 @@ final class BenchRaw implements TransportHandler {
     t.thread().execute(() -> {
       if (ended || !upgraded) {
         if (!ended) {
+          ended = true; // still handshaking when the run ended: not an error
+          settled.run();
           t.close();
         }
         return;
@@ -311,8 +325,13 @@ final class BenchRaw implements TransportHandler {
 
   @Override
   public void onReadEof() {
-    if (!ended) {
-      end(upgraded ? "the server closed the connection" : "the server closed the connection during the handshake");
+    if (ended) {
+      return;
+    }
+    if (upgraded) {
+      end("the server closed the connection");
+    } else {
+      failHandshake("the server closed the connection during the handshake");
     }
   }
 
@@ -329,7 +348,7 @@ final class BenchRaw implements TransportHandler {
           run.droppedEarly.increment();
           BenchCommand.note("connection lost during the run: " + cause);
         }
-      } else {
+      } else if (!run.stopping) {
         run.connectFailed.increment();
         settled.run();
         BenchCommand.note("connection lost during the handshake: " + cause);
@@ -340,9 +359,11 @@ final class BenchRaw implements TransportHandler {
   @Override
   public void onConnectFailed(Throwable cause) {
     ended = true;
-    run.connectFailed.increment();
+    if (!run.stopping) {
+      run.connectFailed.increment();
+      BenchCommand.note("connect failed: " + cause);
+    }
     settled.run();
-    BenchCommand.note("connect failed: " + cause);
   }
 
   @Override

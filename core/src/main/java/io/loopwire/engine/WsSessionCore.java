@@ -185,10 +185,12 @@ public final class WsSessionCore implements TransportHandler {
       }
       int h = conn.sendBinaryBorrowed(data, fin, header);
       if (h >= 0) {
-        transport.writeCopy(ByteBuffer.wrap(header, 0, h));
-        transport.writeCopy(data);
+        transport.writeCopy(ByteBuffer.wrap(header, 0, h), data);
       }
     } catch (LocalProtocolException e) {
+      if (!dispatching) {
+        flushOut(); // what was drained above must not wait for a later flush
+      }
       throw new IllegalStateException(e.getMessage(), e);
     }
     return sentOnLoop();

@@ -36,6 +36,10 @@ public final class ThreadExits {
       done.complete(null);
     }, "loopwire-reaper of " + name);
     reaper.setDaemon(true);
-    reaper.start();
+    try {
+      reaper.start();
+    } catch (Throwable t) {
+      done.complete(null); // no thread to wait with (out of memory, say): a little early beats never
+    }
   }
 }

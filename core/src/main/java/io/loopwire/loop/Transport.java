@@ -57,6 +57,14 @@ public interface Transport {
   }
 
   /**
+   * {@link #writeCopy(ByteBuffer)} of {@code head} then {@code body}, which a loop may copy into one
+   * buffer of exactly their size (a frame header and its payload, say).
+   */
+  default boolean writeCopy(ByteBuffer head, ByteBuffer body) {
+    return writeCopy(head) && writeCopy(body);
+  }
+
+  /**
    * Writes as much of the queue as the socket takes now, with gathering writes. What is left is written
    * as the socket drains, and {@link TransportHandler#onWriteDrained} fires when it is all gone.
    *

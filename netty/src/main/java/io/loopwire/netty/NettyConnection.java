@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       {@code onRead} never fires while interest is off. Each {@code ByteBuf} is lent to {@code onRead}
  *       as a {@link ByteBuffer} view and released after.</li>
  *   <li>Writes: {@link #write} queues the caller's buffers; {@link #flush} hands them to Netty wrapped
- *       ({@link Unpooled#wrappedBuffer(ByteBuffer)}, no copy; {@link #writeCopy} queues a copy in a buffer
- *       from the channel's allocator instead) with one promise on the last, so the queue's
+ *       ({@link Unpooled#wrappedBuffer(ByteBuffer)}, no copy; {@link #writeCopy} queues a copy in an exact
+ *       buffer from the channel's allocator instead) with one promise on the last, so the queue's
  *       length is known exactly when each batch is written: {@code onWriteDrained} fires when it reaches
  *       zero after a flush left bytes behind.</li>
  *   <li>End: {@link #terminate} is the one place that closes the channel and promises {@code onClosed}
@@ -41,9 +41,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ul>
  */
 final class NettyConnection extends ChannelInboundHandlerAdapter implements Transport, NettyLoop.Handle {
-
-  /** A copy buffer's least capacity, so that the small copies of one flush share one buffer. */
-  private static final int COPY_MIN_BYTES = 8192;
 
   private final NettyLoop loop;
   private final NettyThread thread;
@@ -307,26 +304,34 @@ final class NettyConnection extends ChannelInboundHandlerAdapter implements Tran
     return true;
   }
 
-  /** Copies into a buffer from the channel's allocator (pooled, direct), which Netty releases once written. */
+  /**
+   * Copies into a buffer of exactly the copy's size from the channel's allocator (pooled, direct), which
+   * Netty releases once written. Exact, because queued bytes are counted by content, not capacity: a
+   * peer that stops reading must not make small copies hold far more memory than the send cap allows.
+   */
   @Override
   public boolean writeCopy(ByteBuffer src) {
+    return writeCopy(src, null);
+  }
+
+  /** Both in one exact buffer: a frame header and its payload cost one allocation. */
+  @Override
+  public boolean writeCopy(ByteBuffer head, ByteBuffer body) {
     checkLoop("writeCopy");
-    Objects.requireNonNull(src, "src");
+    Objects.requireNonNull(head, "head");
     if (closed || closing || outputShutRequested) {
       return false;
     }
-    int n = src.remaining();
+    int n = head.remaining() + (body == null ? 0 : body.remaining());
     if (n == 0) {
       return true;
     }
-    Object tail = queue.peekLast();
-    if (tail instanceof ByteBuf && ((ByteBuf) tail).writableBytes() >= n) {
-      ((ByteBuf) tail).writeBytes(src.duplicate()); // small copies (a header, then its payload) share one
-    } else {
-      ByteBuf copy = channel.alloc().directBuffer(Math.max(n, COPY_MIN_BYTES));
-      copy.writeBytes(src.duplicate());
-      queue.add(copy);
+    ByteBuf copy = channel.alloc().directBuffer(n, n);
+    copy.writeBytes(head.duplicate());
+    if (body != null) {
+      copy.writeBytes(body.duplicate());
     }
+    queue.add(copy);
     queuedTotal += n;
     return true;
   }

@@ -60,6 +60,9 @@ public final class NettyLoops {
       // For example io_uring that loads but is refused by the kernel or a seccomp filter when a ring is set up.
       throw unavailable(type, e);
     }
+    if (type == NettyTransportType.IO_URING && NettyTransportType.ioUringMissesResets()) {
+      warnMultishot("the io_uring loop");
+    }
     return new NettyLoop(type, group, threads, options);
   }
 
@@ -101,13 +104,16 @@ public final class NettyLoops {
           + "EpollIoHandler.newFactory() or IoUringIoHandler.newFactory())");
     }
     if (type == NettyTransportType.IO_URING && NettyTransportType.ioUringMissesResets()) {
-      NettyLoop.LOG.log(System.Logger.Level.WARNING, "the io_uring group " + group + " runs with multishot "
-          + "POLL_ADD, with which Netty can miss a peer's reset that arrives right after data (the connection then "
-          + "stays open until a timeout or a write); start the JVM with -D"
-          + NettyTransportType.IO_URING_POLL_MULTISHOT + "=false, or let Loopwire's netty loops load before the "
-          + "group is built");
+      warnMultishot("the io_uring group " + group);
     }
     return new NettyLoop(type, group, null, options);
+  }
+
+  private static void warnMultishot(String what) {
+    NettyLoop.LOG.log(System.Logger.Level.WARNING, what + " runs with multishot POLL_ADD, with which Netty can "
+        + "miss a peer's reset that arrives right after data (the connection then stays open until a timeout or a "
+        + "write); start the JVM with -D" + NettyTransportType.IO_URING_POLL_MULTISHOT + "=false, or let "
+        + "Loopwire's netty loops load before io_uring is first used");
   }
 
   static LoopUnavailableException unavailable(NettyTransportType type, Throwable cause) {
