@@ -208,24 +208,10 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "  permessage-deflate accepted on %d of %d connections%n", accepted,
           sessions.size());
     }
-    Histogram total = measure(run, (second, interval, warm) -> String.format(Locale.ROOT,
-        "%4ds %-7s %6d open %12s msg/s %9.2f MB/s  p50 %s  p99 %s  errors %d", second, warm ? "warmup" : "run",
-        run.open.get(), group(interval.rate), interval.rate * size / 1e6,
-        millis(interval.hist.getValueAtPercentile(50)), millis(interval.hist.getValueAtPercentile(99)),
-        run.errors()));
+    Histogram total = measure(run, echoProgress(run));
     run.stopping = true;
     closeAll(run, sessions);
-    double rate = total.getTotalCount() / measuredSeconds;
-    System.out.printf(Locale.ROOT, "bench: %.2f s measured%n", measuredSeconds);
-    System.out.printf(Locale.ROOT, "  messages/s  %s   (echoes received)%n", group(rate));
-    System.out.printf(Locale.ROOT, "  MB/s        %.2f   (payload received, 10^6 bytes)%n", rate * size / 1e6);
-    System.out.printf(Locale.ROOT, "  latency     %s%n", percentiles(total));
-    System.out.printf(Locale.ROOT, "  errors      %d (%s)%n", run.errors(), run.errorDetail());
-    System.out.printf(Locale.ROOT, "RESULT mode=echo conns=%d opened=%d depth=%d size=%d type=%s seconds=%.2f"
-            + " deflate_conns=%d messages=%d msgs_per_s=%.0f mb_per_s=%.3f %s errors=%d%n",
-        connections, run.opened.sum(), depth, size, text ? "text" : "binary", measuredSeconds, accepted,
-        total.getTotalCount(),
-        rate, rate * size / 1e6, percentileKeys(total), run.errors());
+    printEchoSummary(run, total, "", run.opened.sum(), text ? "text" : "binary", accepted);
     return 0;
   }
 
@@ -268,11 +254,7 @@ final class BenchCommand implements Callable<Integer> {
         return 1;
       }
       int opened = run.open.get();
-      Histogram total = measure(run, (second, interval, warm) -> String.format(Locale.ROOT,
-          "%4ds %-7s %6d open %12s msg/s %9.2f MB/s  p50 %s  p99 %s  errors %d", second, warm ? "warmup" : "run",
-          run.open.get(), group(interval.rate), interval.rate * size / 1e6,
-          millis(interval.hist.getValueAtPercentile(50)), millis(interval.hist.getValueAtPercentile(99)),
-          run.errors()));
+      Histogram total = measure(run, echoProgress(run));
       run.stopping = true;
       for (BenchRaw c : all) {
         c.close();
@@ -281,20 +263,35 @@ final class BenchCommand implements Callable<Integer> {
       while (run.open.get() > 0 && System.nanoTime() < closeBy) {
         Thread.sleep(10);
       }
-      double rate = total.getTotalCount() / measuredSeconds;
-      System.out.printf(Locale.ROOT, "bench: %.2f s measured%n", measuredSeconds);
-      System.out.printf(Locale.ROOT, "  messages/s  %s   (echoes received)%n", group(rate));
-      System.out.printf(Locale.ROOT, "  MB/s        %.2f   (payload received, 10^6 bytes)%n", rate * size / 1e6);
-      System.out.printf(Locale.ROOT, "  latency     %s%n", percentiles(total));
-      System.out.printf(Locale.ROOT, "  errors      %d (%s)%n", run.errors(), run.errorDetail());
-      System.out.printf(Locale.ROOT, "RESULT mode=echo raw=1 conns=%d opened=%d depth=%d size=%d type=binary"
-              + " seconds=%.2f deflate_conns=0 messages=%d msgs_per_s=%.0f mb_per_s=%.3f %s errors=%d%n",
-          connections, opened, depth, size, measuredSeconds, total.getTotalCount(), rate, rate * size / 1e6,
-          percentileKeys(total), run.errors());
+      printEchoSummary(run, total, " raw=1", opened, "binary", 0);
       return 0;
     } finally {
       l.shutdown().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** The progress line of an echo run, once a second. */
+  private Progress echoProgress(BenchRun run) {
+    return (second, interval, warm) -> String.format(Locale.ROOT,
+        "%4ds %-7s %6d open %12s msg/s %9.2f MB/s  p50 %s  p99 %s  errors %d", second, warm ? "warmup" : "run",
+        run.open.get(), group(interval.rate), interval.rate * size / 1e6,
+        millis(interval.hist.getValueAtPercentile(50)), millis(interval.hist.getValueAtPercentile(99)),
+        run.errors());
+  }
+
+  /** The summary of an echo run and its RESULT line; {@code extraKeys} starts with a space. */
+  private void printEchoSummary(BenchRun run, Histogram total, String extraKeys, long opened, String type,
+      long deflateConns) {
+    double rate = total.getTotalCount() / measuredSeconds;
+    System.out.printf(Locale.ROOT, "bench: %.2f s measured%n", measuredSeconds);
+    System.out.printf(Locale.ROOT, "  messages/s  %s   (echoes received)%n", group(rate));
+    System.out.printf(Locale.ROOT, "  MB/s        %.2f   (payload received, 10^6 bytes)%n", rate * size / 1e6);
+    System.out.printf(Locale.ROOT, "  latency     %s%n", percentiles(total));
+    System.out.printf(Locale.ROOT, "  errors      %d (%s)%n", run.errors(), run.errorDetail());
+    System.out.printf(Locale.ROOT, "RESULT mode=echo%s conns=%d opened=%d depth=%d size=%d type=%s seconds=%.2f"
+            + " deflate_conns=%d messages=%d msgs_per_s=%.0f mb_per_s=%.3f %s errors=%d%n",
+        extraKeys, connections, opened, depth, size, type, measuredSeconds, deflateConns, total.getTotalCount(),
+        rate, rate * size / 1e6, percentileKeys(total), run.errors());
   }
 
   // ---- hold
