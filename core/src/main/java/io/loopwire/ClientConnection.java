@@ -5,6 +5,7 @@ import io.loopwire.engine.ConnectStep;
 import io.loopwire.engine.ProxyTunnel;
 import io.loopwire.engine.WsClientConnector;
 import io.loopwire.engine.WsEndpoint;
+import io.loopwire.engine.WsSessionSettings;
 import io.loopwire.engine.tls.TlsTransport;
 import io.loopwire.loop.ConnectRequest;
 import io.loopwire.loop.LoopThread;
@@ -33,6 +34,8 @@ final class ClientConnection<S> {
   private final Loopwire context;
   private final Uri uri;
   private final ClientOptions options;
+  /** The engine's settings, made once for every attempt (reconnects included). */
+  private final WsSessionSettings settings;
   private final WsHandler<S> handler;
   private final CompletableFuture<Session<S>> future = new CompletableFuture<>();
   private final LoopThread thread;
@@ -57,6 +60,7 @@ final class ClientConnection<S> {
     this.context = context;
     this.uri = uri;
     this.options = options;
+    this.settings = Settings.of(options.ws());
     this.handler = handler;
     this.thread = context.loop().next();
     future.whenComplete((s, e) -> {
@@ -202,7 +206,7 @@ final class ClientConnection<S> {
     }
     long left = Math.max(1_000_000L, deadline - System.nanoTime());
     connector = new WsClientConnector(uri.hostForHeader(), uri.requestTarget(), options.subprotocols(),
-        options.headers(), Settings.of(options.ws()), options.ws().handshakeTimeout().toNanos(), new Callbacks());
+        options.headers(), settings, options.ws().handshakeTimeout().toNanos(), new Callbacks());
     // from the socket up: TCP -> CONNECT tunnel (with a proxy) -> TLS (for wss) -> the WebSocket handshake
     TransportHandler first = connector;
     tlsTransport = null;

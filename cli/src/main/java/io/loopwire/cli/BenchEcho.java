@@ -13,8 +13,8 @@ import org.HdrHistogram.SingleWriterRecorder;
  *
  * <p>The hot path allocates nothing of its own beyond a {@link ByteBuffer#duplicate()} per binary send:
  * the payload is built once (the client codec copies it into its frame while masking, so one buffer can
- * back every send), a text payload is one shared {@code String}, and send times sit in a per-connection
- * ring (echo servers answer in order, so the oldest stamp belongs to the echo that arrived).
+ * back every send), a text payload is one shared {@code String}, and send times sit in a
+ * {@link SendTimes} ring per connection.
  */
 final class BenchEcho implements WsHandler<BenchEcho.Conn> {
 
@@ -33,15 +33,13 @@ final class BenchEcho implements WsHandler<BenchEcho.Conn> {
     this.text = text;
   }
 
-  /** One connection's in-flight send times, oldest first. Loop thread only. */
+  /** One connection's in-flight send times and its thread's latency recorder. Loop thread only. */
   static final class Conn {
-    final long[] sentAt;
+    final SendTimes times;
     final SingleWriterRecorder recorder;
-    int head;
-    int inFlight;
 
     Conn(int depth, SingleWriterRecorder recorder) {
-      this.sentAt = new long[depth];
+      this.times = new SendTimes(depth);
       this.recorder = recorder;
     }
   }
@@ -70,26 +68,23 @@ final class BenchEcho implements WsHandler<BenchEcho.Conn> {
   private void echoed(Session<Conn> session, int length) {
     long now = System.nanoTime();
     Conn c = session.state();
-    if (c.inFlight == 0 || length != size) {
+    long roundTrip = c.times.echoed(now);
+    if (roundTrip < 0 || length != size) {
       run.badEcho.increment();
-      if (c.inFlight == 0) {
+      if (roundTrip < 0) {
         return;
       }
     }
-    BenchRun.record(c.recorder, now - c.sentAt[c.head]);
-    c.head = c.head + 1 == c.sentAt.length ? 0 : c.head + 1;
-    c.inFlight--;
+    BenchRun.record(c.recorder, roundTrip);
     if (!run.stopping) {
       send(session, c, now);
     }
   }
 
   private void send(Session<Conn> session, Conn c, long now) {
-    int tail = c.head + c.inFlight;
-    c.sentAt[tail >= c.sentAt.length ? tail - c.sentAt.length : tail] = now;
     boolean queued = text != null ? session.sendText(text) : session.sendBinary(binary.duplicate());
     if (queued) {
-      c.inFlight++;
+      c.times.sent(now);
     } else {
       run.sendRejected.increment();
     }

@@ -2,10 +2,18 @@ package io.loopwire.cli;
 
 import io.loopwire.loop.Transport;
 import io.loopwire.loop.TransportHandler;
-import io.loopwire.protocol.ws.WsHandshake;
+import io.loopwire.protocol.RemoteProtocolException;
+import io.loopwire.protocol.http1.Http1Event;
+import io.loopwire.protocol.http1.Http1Fields;
+import io.loopwire.protocol.http1.Http1Limits;
+import io.loopwire.protocol.http1.Http1Request;
+import io.loopwire.protocol.http1.Http1ResponseParser;
+import io.loopwire.protocol.http1.Http1Serializer;
+import io.loopwire.protocol.http1.Http1Version;
+import io.loopwire.protocol.ws.WsClientHandshake;
+import io.loopwire.protocol.ws.WsHandshakeException;
 import io.loopwire.protocol.ws.WsMasking;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Locale;
 import org.HdrHistogram.SingleWriterRecorder;
@@ -24,7 +32,6 @@ final class BenchRaw implements TransportHandler {
 
   /** Distinct pre-masked frames per message size, sent in turn. */
   static final int FRAMES = 8;
-  private static final int MAX_HEAD = 8192;
 
   /** The frames every connection sends: read-only, direct, shared. */
   static ByteBuffer[] frames(int size, SecureRandom random) {
@@ -68,8 +75,8 @@ final class BenchRaw implements TransportHandler {
   private final ByteBuffer[] frames;
   private final String path;
   private final String host;
-  private final String key;
-  private final long[] sentAt;
+  private final SecureRandom random;
+  private final SendTimes times;
 
   /** Called once when the connection is open or has failed to open (the ramp's permit). */
   private final Runnable settled;
@@ -77,13 +84,13 @@ final class BenchRaw implements TransportHandler {
   /** The transport for {@link #close()}, which runs on another thread. */
   private volatile Transport opened;
   private SingleWriterRecorder recorder;
-  /** Handshake: the response head as it arrives; null once upgraded. */
-  private StringBuilder responseHead = new StringBuilder();
+  /** The upgrade, with the codec's own request, response parser and checks; null once upgraded. */
+  private WsClientHandshake handshake;
+  private Http1ResponseParser parser;
+  private Http1Fields switching;
   private boolean upgraded;
   private boolean ended;
   private int next;
-  private int head;
-  private int inFlight;
 
   // Frame reading: header bytes gathered so far, then payload bytes left to skip.
   private final byte[] frameHead = new byte[14];
@@ -103,8 +110,8 @@ final class BenchRaw implements TransportHandler {
     this.frames = frames;
     this.host = host;
     this.path = path;
-    this.key = WsHandshake.newClientKey(random);
-    this.sentAt = new long[depth];
+    this.random = random;
+    this.times = new SendTimes(depth);
   }
 
   @Override
@@ -117,9 +124,11 @@ final class BenchRaw implements TransportHandler {
       t.close();
       return;
     }
-    String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: " + WsHandshake.VERSION + "\r\n\r\n";
-    t.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+    handshake = WsClientHandshake.builder(host, path).build(random);
+    parser = new Http1ResponseParser(Http1Limits.defaults());
+    parser.expectResponse("GET");
+    t.write(Http1Serializer.requestHead(new Http1Request("GET", path, Http1Version.HTTP_1_1,
+        handshake.requestHeaders())));
     t.flush();
   }
 
@@ -128,8 +137,11 @@ final class BenchRaw implements TransportHandler {
     if (ended) {
       return;
     }
-    if (!upgraded && !handshake(data)) {
-      return;
+    if (!upgraded) {
+      data = handshake(data);
+      if (data == null) {
+        return;
+      }
     }
     while (data.hasRemaining() && !ended) {
       if (skip > 0) {
@@ -202,85 +214,89 @@ final class BenchRaw implements TransportHandler {
 
   private void echoed(boolean good) {
     long now = System.nanoTime();
-    if (!good || inFlight == 0) {
+    long roundTrip = times.echoed(now);
+    if (!good || roundTrip < 0) {
       run.badEcho.increment();
-      if (inFlight == 0) {
+      if (roundTrip < 0) {
         return;
       }
     }
-    BenchRun.record(recorder, now - sentAt[head]);
-    head = head + 1 == sentAt.length ? 0 : head + 1;
-    inFlight--;
+    BenchRun.record(recorder, roundTrip);
     if (!run.stopping) {
       send(now);
     }
   }
 
   private void send(long now) {
-    int tail = head + inFlight;
-    sentAt[tail >= sentAt.length ? tail - sentAt.length : tail] = now;
     ByteBuffer frame = frames[next].duplicate();
     next = next + 1 == frames.length ? 0 : next + 1;
     if (transport.write(frame)) {
-      inFlight++;
+      times.sent(now);
     } else {
       run.sendRejected.increment();
     }
   }
 
-  /** Reads the 101 response head; returns true once upgraded, with {@code data} past the head. */
-  private boolean handshake(ByteBuffer data) {
-    while (data.hasRemaining()) {
-      responseHead.append((char) (data.get() & 0xFF));
-      int n = responseHead.length();
-      if (n >= 4 && responseHead.charAt(n - 1) == '\n' && responseHead.charAt(n - 2) == '\r'
-          && responseHead.charAt(n - 3) == '\n' && responseHead.charAt(n - 4) == '\r') {
-        String problem = checkResponse(responseHead.toString());
-        responseHead = null;
-        if (problem != null) {
-          failHandshake(problem);
-          return false;
-        }
-        if (run.stopping) {
-          ended = true; // upgraded only after the run ended: not counted, just closed
-          settled.run();
-          transport.close();
-          return false;
-        }
-        upgraded = true;
-        run.open.incrementAndGet();
-        run.opened.increment();
-        settled.run(); // after the counts: the ramp reads them once every permit is back
-        recorder = run.recorder();
-        long now = System.nanoTime();
-        for (int i = 0; i < sentAt.length && !run.stopping; i++) {
-          send(now);
-        }
-        transport.flush();
-        return true;
+  /** Reads the response to the upgrade; returns the bytes after it once upgraded, else null. */
+  private ByteBuffer handshake(ByteBuffer data) {
+    parser.receive(data);
+    while (true) {
+      Http1Event ev;
+      try {
+        ev = parser.nextEvent();
+      } catch (RemoteProtocolException e) {
+        failHandshake("malformed response: " + e.getMessage());
+        return null;
       }
-      if (n > MAX_HEAD) {
-        failHandshake("no end of the response head within " + MAX_HEAD + " bytes");
-        return false;
+      if (ev instanceof Http1Event.ResponseHead h) {
+        int status = h.response().status();
+        if (status == 101) {
+          switching = h.response().headers();
+        } else if (!h.response().isInformational()) {
+          failHandshake("the server answered \"" + h.response().version().text() + " " + status + " "
+              + h.response().reason() + "\" instead of 101 Switching Protocols");
+          return null;
+        }
+      } else if (ev == Http1Event.Signal.PAUSED && switching != null) {
+        return upgraded();
+      } else if (ev == Http1Event.Signal.NEED_DATA) {
+        return null;
+      } else if (ev == Http1Event.Signal.END_OF_INPUT) {
+        failHandshake("the server closed the connection during the handshake");
+        return null;
       }
     }
-    return false;
   }
 
-  private String checkResponse(String head) {
-    String[] lines = head.split("\r\n");
-    if (lines.length == 0 || !lines[0].startsWith("HTTP/1.1 101")) {
-      return "the server answered \"" + (lines.length == 0 ? "" : lines[0]) + "\" instead of 101 Switching Protocols";
+  /** The 101 arrived: checks it, starts the echo, and returns the bytes that followed it. */
+  private ByteBuffer upgraded() {
+    try {
+      handshake.validate(101, switching);
+    } catch (WsHandshakeException e) {
+      failHandshake(e.getMessage());
+      return null;
     }
-    String expected = WsHandshake.acceptKey(key);
-    for (String line : lines) {
-      int colon = line.indexOf(':');
-      if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("sec-websocket-accept")) {
-        String got = line.substring(colon + 1).trim();
-        return got.equals(expected) ? null : "Sec-WebSocket-Accept is " + got + ", expected " + expected;
-      }
+    ByteBuffer leftover = parser.takeLeftover();
+    handshake = null;
+    parser = null;
+    switching = null;
+    if (run.stopping) {
+      ended = true; // upgraded only after the run ended: not counted, just closed
+      settled.run();
+      transport.close();
+      return null;
     }
-    return "the 101 response has no Sec-WebSocket-Accept";
+    upgraded = true;
+    run.open.incrementAndGet();
+    run.opened.increment();
+    settled.run(); // after the counts: the ramp reads them once every permit is back
+    recorder = run.recorder();
+    long now = System.nanoTime();
+    for (int i = 0; i < times.depth() && !run.stopping; i++) {
+      send(now);
+    }
+    transport.flush();
+    return leftover;
   }
 
   private void failHandshake(String problem) {

@@ -9,37 +9,28 @@ import io.loopwire.protocol.ws.WsRole;
 import java.util.List;
 
 /**
- * permessage-deflate for one handshake, on either side: the negotiators to hand the handshake code (none
+ * permessage-deflate for the handshakes of one {@link WsSessionSettings}, on either side: the negotiators to hand the handshake code (none
  * when compression is off), then the transform for what was agreed. The caller owns the transform and
  * must close it when the session ends (WsSessionCore does).
  */
 final class DeflateSetup {
 
   private static final DeflateSetup OFF = new DeflateSetup(null);
-  /** The last setup made: every handshake of a vhost passes the same options, and a setup is immutable. */
-  private static volatile DeflateSetup last = OFF;
 
-  private final DeflateOptions options;
   private final DeflateNegotiator negotiator;
   private final List<WsExtensionNegotiator> negotiators;
 
   private DeflateSetup(DeflateOptions options) {
-    this.options = options;
     this.negotiator = options == null ? null : new DeflateNegotiator(options);
     this.negotiators = negotiator == null ? List.of() : List.of(negotiator);
   }
 
-  /** {@code options} null: compression off. Thread: any (the result is immutable and may be shared). */
+  /**
+   * {@code options} null: compression off. Made once per {@link WsSessionSettings}, which keeps it. Thread:
+   * any (immutable; every handshake of those settings shares it).
+   */
   static DeflateSetup of(DeflateOptions options) {
-    if (options == null) {
-      return OFF;
-    }
-    DeflateSetup s = last;
-    if (s.options != options) {
-      s = new DeflateSetup(options);
-      last = s;
-    }
-    return s;
+    return options == null ? OFF : new DeflateSetup(options);
   }
 
   List<WsExtensionNegotiator> negotiators() {

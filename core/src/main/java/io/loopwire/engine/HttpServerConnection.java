@@ -479,7 +479,7 @@ public final class HttpServerConnection implements TransportHandler {
       respond(new HttpAnswer(d.status(), null, d.headers(), d.body()), false);
       return;
     }
-    DeflateSetup deflate = DeflateSetup.of(d.settings().deflate());
+    DeflateSetup deflate = d.settings().deflateSetup();
     List<WsExtensionOffer> extensions = WsExtensionNegotiation.negotiate(offer.extensions(), deflate.negotiators());
     Http1Fields headers;
     try {

@@ -65,7 +65,7 @@ public final class WsClientConnector implements TransportHandler {
     this.settings = settings;
     this.handshakeTimeoutNanos = handshakeTimeoutNanos;
     this.callbacks = callbacks;
-    this.deflate = DeflateSetup.of(settings.deflate());
+    this.deflate = settings.deflateSetup();
   }
 
   /** Abandons the attempt before it opened (reported as CANCELLED). Loop thread. */

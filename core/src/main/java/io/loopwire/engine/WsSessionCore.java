@@ -154,9 +154,9 @@ public final class WsSessionCore implements TransportHandler {
   public boolean sendText(String data, boolean fin) {
     int size = data.length();
     if (thread.inLoop()) {
-      return sendDataOnLoop(data, null, fin, size);
+      return sendDataOnLoop(data, null, false, fin, size);
     }
-    return offLoop(() -> sendDataOnLoop(data, null, fin, 0), size);
+    return offLoop(() -> sendDataOnLoop(data, null, false, fin, 0), size);
   }
 
   /**
@@ -168,41 +168,18 @@ public final class WsSessionCore implements TransportHandler {
   public boolean sendBinaryCopy(ByteBuffer data, boolean fin) {
     int size = data.remaining();
     if (!thread.inLoop()) {
-      ByteBuffer copy = ByteBuffer.allocate(size);
-      copy.put(0, data, data.position(), size);
-      return offLoop(() -> sendDataOnLoop(null, copy, fin, 0), size);
+      return sendBinary(ByteBuffer.allocate(size).put(0, data, data.position(), size), fin);
     }
-    if (!canSendOnLoop(size)) {
-      return false;
-    }
-    try {
-      if (conn.hasPendingOutput()) {
-        conn.drainTo(toTransport()); // what was queued before goes first
-      }
-      byte[] header = headerScratch;
-      if (header == null) {
-        header = headerScratch = new byte[14];
-      }
-      int h = conn.sendBinaryBorrowed(data, fin, header);
-      if (h >= 0) {
-        transport.writeCopy(ByteBuffer.wrap(header, 0, h), data);
-      }
-    } catch (LocalProtocolException e) {
-      if (!dispatching) {
-        flushOut(); // what was drained above must not wait for a later flush
-      }
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-    return sentOnLoop();
+    return sendDataOnLoop(null, data, true, fin, size);
   }
 
   /** Queues a binary message or fragment; {@code data} is transferred. */
   public boolean sendBinary(ByteBuffer data, boolean fin) {
     int size = data.remaining();
     if (thread.inLoop()) {
-      return sendDataOnLoop(null, data, fin, size);
+      return sendDataOnLoop(null, data, false, fin, size);
     }
-    return offLoop(() -> sendDataOnLoop(null, data, fin, 0), size);
+    return offLoop(() -> sendDataOnLoop(null, data, false, fin, 0), size);
   }
 
   /** Queues a ping; {@code payload} (at most 125 bytes) is transferred. */
@@ -335,23 +312,48 @@ public final class WsSessionCore implements TransportHandler {
   }
 
   /**
-   * A text ({@code text} non-null) or binary message on the loop thread. The hot path of an echo: the codec
-   * is called directly, with no lambda per message.
+   * A text ({@code text} non-null) or binary message on the loop thread; a {@code borrowed} binary is
+   * copied during the call. The hot path of an echo: the codec is called directly, with no lambda per
+   * message.
    */
-  private boolean sendDataOnLoop(String text, ByteBuffer binary, boolean fin, int size) {
+  private boolean sendDataOnLoop(String text, ByteBuffer binary, boolean borrowed, boolean fin, int size) {
     if (!canSendOnLoop(size)) {
       return false;
     }
     try {
       if (text != null) {
         conn.sendText(text, fin);
+      } else if (borrowed) {
+        sendBorrowedOnLoop(binary, fin);
       } else {
         conn.sendBinary(binary, fin);
       }
     } catch (LocalProtocolException e) {
+      if (borrowed && !dispatching) {
+        flushOut(); // what sendBorrowedOnLoop drained must not wait for a later flush
+      }
       throw new IllegalStateException(e.getMessage(), e);
     }
     return sentOnLoop();
+  }
+
+  /**
+   * Output queued before goes to the transport first; then, for a server without an extension on the
+   * message, the header and the borrowed payload are copied by the transport ({@link Transport#writeCopy}),
+   * so that copy is the only one. Otherwise the codec has copied the payload into its own output.
+   */
+  private void sendBorrowedOnLoop(ByteBuffer data, boolean fin) {
+    if (conn.hasPendingOutput()) {
+      conn.drainTo(toTransport());
+    }
+    byte[] header = headerScratch;
+    if (header == null) {
+      header = headerScratch = new byte[14];
+    }
+    int h = conn.sendBinaryBorrowed(data, fin, header);
+    if (h >= 0) {
+      transport.writeCopy(ByteBuffer.wrap(header, 0, h), data);
+    }
   }
 
   private boolean sendOnLoop(Send send, int size) {

@@ -51,9 +51,7 @@ public interface Transport {
    * @return as {@link #write}: {@code false} if the transport no longer accepts output
    */
   default boolean writeCopy(ByteBuffer src) {
-    ByteBuffer copy = ByteBuffer.allocate(src.remaining());
-    copy.put(0, src, src.position(), src.remaining());
-    return write(copy);
+    return write(ByteBuffer.allocate(src.remaining()).put(0, src, src.position(), src.remaining()));
   }
 
   /**

@@ -60,9 +60,7 @@ public final class NettyLoops {
       // For example io_uring that loads but is refused by the kernel or a seccomp filter when a ring is set up.
       throw unavailable(type, e);
     }
-    if (type == NettyTransportType.IO_URING && NettyTransportType.ioUringMissesResets()) {
-      warnMultishot("the io_uring loop");
-    }
+    warnIfMultishot(type, "the io_uring loop");
     return new NettyLoop(type, group, threads, options);
   }
 
@@ -103,13 +101,15 @@ public final class NettyLoops {
           + "epoll or io_uring transports (build it as new MultiThreadIoEventLoopGroup(n, NioIoHandler.newFactory()), "
           + "EpollIoHandler.newFactory() or IoUringIoHandler.newFactory())");
     }
-    if (type == NettyTransportType.IO_URING && NettyTransportType.ioUringMissesResets()) {
-      warnMultishot("the io_uring group " + group);
-    }
+    warnIfMultishot(type, "the io_uring group " + group);
     return new NettyLoop(type, group, null, options);
   }
 
-  private static void warnMultishot(String what) {
+  /** io_uring initialized before Loopwire's netty loops loaded keeps the polls that miss resets: say so. */
+  private static void warnIfMultishot(NettyTransportType type, String what) {
+    if (type != NettyTransportType.IO_URING || !NettyTransportType.ioUringMissesResets()) {
+      return;
+    }
     NettyLoop.LOG.log(System.Logger.Level.WARNING, what + " runs with multishot POLL_ADD, with which Netty can "
         + "miss a peer's reset that arrives right after data (the connection then stays open until a timeout or a "
         + "write); start the JVM with -D" + NettyTransportType.IO_URING_POLL_MULTISHOT + "=false, or let "

@@ -214,11 +214,7 @@ final class NioTransport implements Transport, Ready {
       if (tail == null || tail.limit() == tail.capacity()) {
         tail = thread.takeChunk();
         if (tail == null) {
-          ByteBuffer copy = ByteBuffer.allocate(n); // the pool's bound is reached: a plain copy
-          copy.put(0, src, from, n);
-          queue.add(copy);
-          pendingBytes += n;
-          return true;
+          return write(ByteBuffer.allocate(n).put(0, src, from, n)); // the pool's bound is reached: a plain copy
         }
         if (chunks == null) {
           chunks = new ArrayDeque<>(2);

@@ -809,15 +809,21 @@ public final class WsConnection {
    */
   public void sendBinary(ByteBuffer data, boolean fin) {
     Objects.requireNonNull(data, "data");
+    int opcode = startBinary(data.remaining(), fin);
+    writeFrame(firstByte(fin, opcode), outTransformed ? transform.encode(data.duplicate(), fin) : data);
+    outMessage = fin ? 0 : OP_BINARY;
+  }
+
+  /** Checks that a binary frame may go now and starts its message; returns the frame's opcode. */
+  private int startBinary(int length, boolean fin) {
     checkCanSend("a binary frame");
     if (outMessage == OP_TEXT) {
       throw new LocalProtocolException("cannot send a binary frame while a fragmented text message is"
           + " unfinished: end it with sendText(text, true) first (RFC 6455 5.4)");
     }
     int opcode = outMessage == 0 ? OP_BINARY : OP_CONTINUATION;
-    boolean transformed = startOutbound(opcode, false, data.remaining(), fin);
-    writeFrame(firstByte(fin, opcode), transformed ? transform.encode(data.duplicate(), fin) : data);
-    outMessage = fin ? 0 : OP_BINARY;
+    startOutbound(opcode, false, length, fin);
+    return opcode;
   }
 
   /**
@@ -838,27 +844,16 @@ public final class WsConnection {
     if (hasPendingOutput()) {
       throw new IllegalStateException("drain the pending output before a borrowed frame, which is written after it");
     }
-    checkCanSend("a binary frame");
-    if (outMessage == OP_TEXT) {
-      throw new LocalProtocolException("cannot send a binary frame while a fragmented text message is"
-          + " unfinished: end it with sendText(text, true) first (RFC 6455 5.4)");
-    }
-    int opcode = outMessage == 0 ? OP_BINARY : OP_CONTINUATION;
     int n = data.remaining();
-    boolean transformed = startOutbound(opcode, false, n, fin);
+    int opcode = startBinary(n, fin);
     int headerLength = -1;
-    if (transformed) {
-      ByteBuffer plain = ByteBuffer.allocate(n); // encode() takes ownership of its input
-      plain.put(0, data, data.position(), n);
+    if (outTransformed) {
+      ByteBuffer plain = ByteBuffer.allocate(n).put(0, data, data.position(), n); // encode() takes it
       writeFrame(firstByte(fin, opcode), transform.encode(plain, fin));
-    } else if (!server) {
-      int p = reserve(headerLength(n, true) + n); // masking copies the payload anyway
-      int key = maskKeys.getAsInt();
-      int q = writeHeader(out, p, firstByte(fin, opcode), n, true, key);
-      data.get(data.position(), out, q, n);
-      WsMasking.mask(out, q, n, key, 0);
-    } else {
+    } else if (server) {
       headerLength = writeHeader(header, 0, firstByte(fin, opcode), n, false, 0);
+    } else {
+      writeFrame(firstByte(fin, opcode), data); // a client masks into its own output: a copy already
     }
     outMessage = fin ? 0 : OP_BINARY;
     return headerLength;
